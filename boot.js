@@ -1,0 +1,27 @@
+// Loads the panel's wasm without an inline script (MV3 forbids them) and picks the mode.
+// One build, three modes, one transport seam:
+//   DevTools panel   chrome.devtools.inspectedWindow exists      -> transport to that tab
+//   extension tab    panel.html?tab=<id> inside the extension     -> transport to tab <id>
+//   standalone page  anything else (no extension APIs)            -> no transport
+import init, { start } from './socketscope.js';
+
+function detect() {
+  const ext = globalThis.chrome && chrome.runtime && chrome.runtime.id;
+  if (ext && chrome.devtools && chrome.devtools.inspectedWindow) {
+    return { mode: 'devtools', tab: chrome.devtools.inspectedWindow.tabId };
+  }
+  const tab = Number.parseInt(new URLSearchParams(location.search).get('tab') ?? '', 10);
+  if (ext && Number.isInteger(tab)) return { mode: 'tab', tab };
+  if (ext) return { mode: 'tab', tab: null }; // inside the extension but no tab chosen
+  return { mode: 'standalone', tab: null };
+}
+
+const { mode, tab } = detect();
+let transport = null;
+if (mode !== 'standalone' && tab !== null) {
+  // Only the extension build ships transport.js; the standalone page never imports it.
+  const { createTransport } = await import('./transport.js');
+  transport = createTransport(tab);
+}
+await init({ module_or_path: './socketscope_bg.wasm' });
+start(mode, tab ?? undefined, transport ?? undefined);

@@ -1,0 +1,7 @@
+//! Socketscope's analysis core.
+//!
+//! **Invariant:** nothing in this crate touches a browser API. No `web-sys`, `js-sys`,
+//! `wasm-bindgen` or `leptos` (checked by `tests/purity.rs`). Time is always passed in.
+
+pub mod schema;
+pub mod close_codes;

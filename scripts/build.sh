@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds the panel with Trunk into target/trunk, shrinks the wasm with npm binaryen's wasm-opt, and
+# assembles dist/{chrome,firefox,web} plus the store zips. Trunk empties its own output folder on
+# every build, which is why dist/ is assembled here and not by Trunk.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$here"
+source scripts/versions.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+export XDG_CACHE_HOME="${XDG_CACHE_HOME:-$here/target/xdg-cache}"
+log() { printf '[build] %s\n' "$*"; }
+
+[ "${SOCKETSCOPE_SKIP_SETUP:-}" = 1 ] || scripts/setup.sh build
+
+log "trunk build --release (offline)"
+trunk build --release --offline >target/trunk-build.log 2>&1 || { cat target/trunk-build.log; echo "[build] trunk failed: see the log above" >&2; exit 1; }
+
+wasm=target/trunk/socketscope_bg.wasm
+# Debian's binaryen (108) produces a broken module here; npm binaryen works when the features are
+# named (--all-features emits "compact imports", which Chromium rejects).
+node_modules/binaryen/bin/wasm-opt -Oz --enable-bulk-memory --enable-reference-types \
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+  "$wasm" -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+
+panel_files=(boot.js socketscope.js socketscope_bg.wasm)
+css=$(cd target/trunk && ls *.css)
+rm -rf dist && mkdir -p dist/web dist/chrome dist/firefox
+
+cp target/trunk/index.html dist/web/index.html
+for f in "${panel_files[@]}" $css; do cp "target/trunk/$f" dist/web/; done
+
+for browser in chrome firefox; do
+  out="dist/$browser"
+  cp -r extension/. "$out/" && rm -f "$out"/manifest.*.json
+  cp "extension/manifest.$browser.json" "$out/manifest.json"
+  cp target/trunk/index.html "$out/panel.html"
+  for f in "${panel_files[@]}" $css; do cp "target/trunk/$f" "$out/"; done
+  python3 - "$out" "dist/socketscope-$browser.zip" <<'PY'
+import os, sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+    for root, _, files in os.walk(src):
+        for f in sorted(files):
+            p = os.path.join(root, f)
+            z.write(p, os.path.relpath(p, src))
+PY
+done
+
+raw=$(stat -c %s "$wasm"); gz=$(gzip -9c "$wasm" | wc -c); js=$(gzip -9c target/trunk/socketscope.js | wc -c)
+log "panel wasm: $raw bytes raw, $gz bytes gzipped; glue js: $js bytes gzipped"
+log "dist/chrome dist/firefox dist/web dist/socketscope-chrome.zip dist/socketscope-firefox.zip"

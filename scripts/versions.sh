@@ -1,0 +1,4 @@
+# One place for every pinned tool version. Trunk.toml [tools] must agree (a test checks it).
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130   # must equal wasm-bindgen in Cargo.lock
+WASM_OPT_VERSION=132           # npm binaryen; Debian's binaryen 108 breaks the output

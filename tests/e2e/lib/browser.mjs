@@ -1,0 +1,72 @@
+// Shared harness for end-to-end tests: real Debian Chromium with the built extension loaded.
+// Every test uses this file, so launch flags and panel opening live in one place.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const CHROME_EXT = path.join(ROOT, 'dist/chrome');
+export const ARTIFACTS = path.join(ROOT, 'target/e2e');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+export const CHROMIUM_FLAGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Launch Chromium with (or, with extension:false, without) the extension. */
+export async function launch({ extension = true, args = [] } = {}) {
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'socketscope-chromium-'));
+  const extArgs = extension
+    ? [`--disable-extensions-except=${CHROME_EXT}`, `--load-extension=${CHROME_EXT}`]
+    : [];
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: false, // --headless=new below; Playwright's own headless mode cannot load extensions
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [...CHROMIUM_FLAGS, ...extArgs, ...args],
+  });
+  let extensionId = null;
+  let worker = null;
+  if (extension) {
+    worker = context.serviceWorkers()[0] || (await context.waitForEvent('serviceworker', { timeout: 15000 }));
+    extensionId = new URL(worker.url()).host;
+  }
+  const close = async () => {
+    await context.close().catch(() => {});
+    rmSync(userDataDir, { recursive: true, force: true });
+  };
+  return { context, extensionId, worker, close };
+}
+
+/** The background's current service worker (it can be restarted by Chrome or by a test). */
+export async function serviceWorker(context) {
+  return context.serviceWorkers()[0] || context.waitForEvent('serviceworker', { timeout: 15000 });
+}
+
+/** Chrome's tab id for a Playwright page, asked of the extension's service worker. */
+export async function tabIdOf(context, page) {
+  const url = page.url();
+  const sw = await serviceWorker(context);
+  const ids = await sw.evaluate(async (u) => (await chrome.tabs.query({})).filter((t) => t.url === u).map((t) => t.id), url);
+  if (ids.length !== 1) throw new Error(`expected one tab with url ${url}, found ${ids.length}`);
+  return ids[0];
+}
+
+/** Open the panel as an extension tab attached to `tabId` (`panel.html?tab=<id>`). */
+export async function openPanel(context, extensionId, tabId) {
+  const panel = await context.newPage();
+  const errors = [];
+  panel.on('pageerror', (e) => errors.push(String(e)));
+  panel.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await panel.goto(`chrome-extension://${extensionId}/panel.html?tab=${tabId}`);
+  panel.socketscopeErrors = errors;
+  return panel;
+}
+
+/** Save a screenshot under target/e2e/ (never into tracked files). */
+export async function shot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
