@@ -1,0 +1,102 @@
+//! A virtualised list: only the rows in view (plus a little overscan) exist in the DOM, so 100k+
+//! frames scroll as smoothly as ten. Rows have one fixed height; the spacer gives the scrollbar
+//! its true length.
+
+use leptos::prelude::*;
+
+const OVERSCAN: usize = 8;
+
+/// The rows to draw for a viewport: `[first, last)`.
+pub fn visible_range(count: usize, row_height: f64, scroll_top: f64, viewport: f64) -> (usize, usize) {
+    if count == 0 || row_height <= 0.0 {
+        return (0, 0);
+    }
+    let first = ((scroll_top.max(0.0) / row_height) as usize).saturating_sub(OVERSCAN).min(count);
+    let shown = (viewport.max(row_height) / row_height).ceil() as usize + 2 * OVERSCAN;
+    (first, (first + shown).min(count))
+}
+
+#[component]
+pub fn VirtualList<R, V>(
+    /// How many rows there are.
+    #[prop(into)]
+    count: Signal<usize>,
+    /// Row height in px (CSS must agree: `.vrow { height }`).
+    row_height: f64,
+    /// Draws row `i`.
+    render: R,
+    /// When it changes, scroll so that this row is in view.
+    #[prop(optional, into)]
+    reveal: Option<Signal<Option<usize>>>,
+    /// Stay at the bottom while new rows arrive, unless the user scrolled up.
+    #[prop(optional)]
+    follow: bool,
+) -> impl IntoView
+where
+    R: Fn(usize) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport = RwSignal::new(600.0_f64);
+    let at_bottom = RwSignal::new(true);
+    let container = NodeRef::<leptos::html::Div>::new();
+
+    // Follow the tail, or reveal a chosen row, after the DOM has the new height.
+    Effect::new(move |_| {
+        let n = count.get();
+        let target = reveal.and_then(|r| r.get());
+        let Some(el) = container.get() else { return };
+        if let Some(i) = target {
+            let top = i as f64 * row_height;
+            let (view_top, view_h) = (el.scroll_top() as f64, el.client_height() as f64);
+            if top < view_top || top + row_height > view_top + view_h {
+                el.set_scroll_top((top - view_h / 2.0).max(0.0) as i32);
+            }
+        } else if follow && at_bottom.get_untracked() {
+            el.set_scroll_top((n as f64 * row_height) as i32);
+        }
+    });
+
+    let on_scroll = move |_| {
+        if let Some(el) = container.get() {
+            let (top, h) = (el.scroll_top() as f64, el.client_height() as f64);
+            scroll_top.set(top);
+            viewport.set(h);
+            at_bottom.set(top + h >= el.scroll_height() as f64 - row_height);
+        }
+    };
+
+    let rows = move || {
+        let (first, last) = visible_range(count.get(), row_height, scroll_top.get(), viewport.get());
+        let render = render.clone();
+        (first..last)
+            .map(move |i| {
+                let style = format!("top:{}px;height:{}px", i as f64 * row_height, row_height);
+                view! { <div class="vrow" style=style>{render(i)}</div> }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <div class="vlist" node_ref=container on:scroll=on_scroll tabindex="0">
+            <div class="vspace" style=move || format!("height:{}px", count.get() as f64 * row_height)>
+                {rows}
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_covers_viewport_with_overscan_and_clamps() {
+        assert_eq!(visible_range(0, 20.0, 0.0, 400.0), (0, 0));
+        assert_eq!(visible_range(100_000, 20.0, 0.0, 400.0), (0, 20 + 2 * OVERSCAN));
+        let (first, last) = visible_range(100_000, 20.0, 20.0 * 5000.0, 400.0);
+        assert_eq!(first, 5000 - OVERSCAN);
+        assert!(last >= 5000 + 20);
+        assert_eq!(visible_range(10, 20.0, 1e9, 400.0).1, 10);
+    }
+}
