@@ -70,3 +70,56 @@ export async function openPanel(context, extensionId, tabId) {
 export async function shot(page, name) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Attach to `tabId` through the real pipeline (relay -> background -> transport.js) from inside an
+ * extension page, without the Leptos panel: opens devtools.html, imports transport.js there and
+ * collects every message the background delivers. Returns helpers to read what arrived.
+ */
+export async function openCollector(context, extensionId, tabId) {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/devtools.html`);
+  await page.evaluate(async (tab) => {
+    const { createTransport } = await import('./transport.js');
+    window.__messages = [];
+    window.__transport = createTransport(tab);
+    window.__transport.listen((m) => window.__messages.push(m));
+  }, tabId);
+  return collectorHelpers(page);
+}
+
+/** Read helpers over `window.__messages` of a collector page (see openCollector). */
+export function collectorHelpers(page) {
+  const self = {
+    page,
+    /** Every message as received (batches and notices). */
+    messages: () => page.evaluate(() => window.__messages),
+    /** Events of every batch, deduplicated by (page, seq) like the Rust model, each with its page. */
+    events: () => page.evaluate(() => {
+      const seen = new Set(), out = [];
+      for (const m of window.__messages) {
+        if (!Array.isArray(m.events)) continue;
+        for (const e of m.events) {
+          const k = m.page + ':' + e.seq;
+          if (!seen.has(k)) { seen.add(k); out.push({ ...e, page: m.page, tab: m.tab }); }
+        }
+      }
+      return out;
+    }),
+    /** Send a command to the tab's relays through the transport. */
+    send: (cmd) => page.evaluate((c) => window.__transport.send(c), cmd),
+    /** Poll `pred(events)` (run in node) until it returns a truthy value. */
+    async waitFor(pred, timeout = 15000, what = 'events') {
+      const end = Date.now() + timeout;
+      let evs = [];
+      while (Date.now() < end) {
+        evs = await self.events();
+        const v = pred(evs);
+        if (v) return v;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`collector: timed out waiting for ${what}; have ${evs.length} events: ${JSON.stringify(evs.slice(-5)).slice(0, 800)}`);
+    },
+  };
+  return self;
+}

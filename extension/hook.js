@@ -1,0 +1,371 @@
+// Socketscope page hook. MAIN world, document_start, every frame (including about:blank).
+//
+// Job: observe every WebSocket the page creates and hand compact batches to the relay
+// (extension/relay.js) over a private MessageChannel, while the page sees exactly the WebSocket it
+// would see without the extension.
+//
+// How it stays invisible:
+// - `WebSocket` becomes a Proxy of the native constructor with only a `construct` trap, which calls
+//   Reflect.construct(Native, args, newTarget): name, length, prototype, constants, statics,
+//   subclassing and `instanceof` all fall through to the native. `prototype.constructor` is pointed
+//   at the Proxy so `ws.constructor === WebSocket` still holds.
+// - Frames are observed with capturing listeners added at construction (they run before any page
+//   listener and do not affect `on*` ordering or stopImmediatePropagation); untrusted (synthetic)
+//   events are ignored, so `ws.dispatchEvent(new MessageEvent(...))` cannot forge a frame.
+// - Only `send` and `close` are wrapped (there is no event for them), as Proxies with an `apply`
+//   trap. `Function.prototype.toString` is itself replaced by a Proxy that answers for our Proxies
+//   with the native functions' text, and for itself with its own native text.
+//
+// Why it cannot be fooled later: every built-in it uses on the hot path (getters, postMessage,
+// performance.now, setTimeout, String methods...) is captured here, at install time, before any page
+// script runs, and called through the captured Reflect.apply. Queues are null-prototype arrays, so
+// setters a page puts on Array.prototype never see them.
+//
+// Cost per frame: one trusted check, one getter, one clock read, five array stores. No object per
+// frame, no JSON, no cross-context message: batches go out once per task turn (setTimeout 0) or
+// every MAX_BATCH frames. Text is measured (UTF-8) only when it is over the payload cap, which is
+// also the only case in which the hook cuts it; smaller payloads are measured lazily by the relay,
+// only when a panel is attached. Binary is copied at receipt (the page may mutate its buffer), up to
+// the cap.
+(() => {
+  'use strict';
+  const W = globalThis;
+  // Install once. The marker is non-configurable so a page cannot remove it to get a second hook
+  // installed, and a page cannot set it first because this runs before any page script.
+  const MARK = Symbol.for('socketscope.hook');
+  if (Object.prototype.hasOwnProperty.call(W, MARK)) return;
+  Object.defineProperty(W, MARK, { value: true });
+  const Native = W.WebSocket;
+  if (typeof Native !== 'function') return;
+
+  // ---- captured built-ins (never looked up again) ----
+  const { apply, construct, defineProperty, getOwnPropertyDescriptor: gopd } = Reflect;
+  const ProxyCtor = Proxy;
+  const getter = (proto, name) => gopd(proto, name).get;
+  const wmGet = WeakMap.prototype.get, wmSet = WeakMap.prototype.set;
+  const abSlice = ArrayBuffer.prototype.slice;
+  const abByteLength = getter(ArrayBuffer.prototype, 'byteLength');
+  const isView = ArrayBuffer.isView;
+  const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+  const taBuffer = getter(TypedArrayProto, 'buffer');
+  const taOffset = getter(TypedArrayProto, 'byteOffset');
+  const taLength = getter(TypedArrayProto, 'byteLength');
+  const dvBuffer = getter(DataView.prototype, 'buffer');
+  const dvOffset = getter(DataView.prototype, 'byteOffset');
+  const dvLength = getter(DataView.prototype, 'byteLength');
+  const blobSize = getter(Blob.prototype, 'size');
+  const blobSlice = Blob.prototype.slice;
+  const strSlice = String.prototype.slice, strIndexOf = String.prototype.indexOf;
+  const U8 = Uint8Array, subarray = TypedArrayProto.subarray;
+  const isArray = Array.isArray;
+  const msgData = getter(MessageEvent.prototype, 'data');
+  const closeCode = getter(CloseEvent.prototype, 'code');
+  const closeReason = getter(CloseEvent.prototype, 'reason');
+  const closeClean = getter(CloseEvent.prototype, 'wasClean');
+  const wsUrl = getter(Native.prototype, 'url');
+  const wsProtocol = getter(Native.prototype, 'protocol');
+  const wsExtensions = getter(Native.prototype, 'extensions');
+  const wsReadyState = getter(Native.prototype, 'readyState');
+  const nativeSend = Native.prototype.send;
+  const nativeClose = Native.prototype.close;
+  const addListener = EventTarget.prototype.addEventListener;
+  const dispatch = EventTarget.prototype.dispatchEvent;
+  const removeListener = EventTarget.prototype.removeEventListener;
+  const portPost = MessagePort.prototype.postMessage;
+  const NativeMessageChannel = MessageChannel, NativeMessageEvent = MessageEvent, NativeError = Error;
+  const nativeSetTimeout = W.setTimeout;
+  const perf = W.performance, perfNow = Performance.prototype.now;
+  const timeOrigin = perf.timeOrigin;
+  const encoder = new TextEncoder(), encodeInto = TextEncoder.prototype.encodeInto;
+  const randomValues = Crypto.prototype.getRandomValues, cryptoObj = W.crypto;
+  const location = W.location; // [LegacyUnforgeable]: a page cannot replace it or its href
+
+  const now = () => timeOrigin + apply(perfNow, perf, []);
+  const nullArray = () => { const a = []; Object.setPrototypeOf(a, null); return a; };
+
+  // ---- identity: document id and socket counter ----
+  const rnd = apply(randomValues, cryptoObj, [new Uint32Array(2)]);
+  const docId = rnd[0].toString(36) + rnd[1].toString(36).slice(0, 4);
+  let counter = 0;
+
+  // ---- capture state (configured later by the relay; the hook never waits for it) ----
+  let enabled = true;      // per-site switch: when false, new sockets are not tracked, frames dropped
+  let paused = false;      // panel's pause: frames are not recorded, connections and states are
+  let cap = 64 * 1024;     // payload cap in bytes (CaptureSettings.max_payload)
+
+  // ---- batching ----
+  // Flat record layout (the relay reads the same layout):
+  //   frame: K_IN|K_OUT, socket number, t, data (string | ArrayBuffer | Blob), size (-1 = measure later)
+  //   event: K_EV, event object (schema shape without seq)
+  // A batch is [records, frames, payloadChars, ...records].
+  const K_EV = 0, K_IN = 1, K_OUT = 2;
+  const MAX_BATCH = 2048;             // frames per batch before an early flush
+  const MAX_BATCH_BYTES = 8 << 20;    // payload bytes per batch before an early flush
+  let q = nullArray(), qn = 3, qRecords = 0, qFrames = 0, qBytes = 0, scheduled = false;
+  let port = null;                    // our end of the private channel (null until handed over)
+  const backlog = nullArray();        // batches produced before the relay took the channel
+
+  function flush() {
+    scheduled = false;
+    if (qRecords === 0) return;
+    q[0] = qRecords; q[1] = qFrames; q[2] = qBytes;
+    const batch = q;
+    q = nullArray(); qn = 3; qRecords = 0; qFrames = 0; qBytes = 0;
+    if (port) apply(portPost, port, [batch]);
+    else backlog[backlog.length] = batch;
+  }
+  function schedule() {
+    if (!scheduled) { scheduled = true; apply(nativeSetTimeout, W, [flush, 0]); }
+  }
+  function pushEvent(ev) {
+    q[qn++] = K_EV; q[qn++] = ev; qRecords++;
+    schedule();
+  }
+  function pushFrame(kind, n, t, data, size, bytes) {
+    q[qn++] = kind; q[qn++] = n; q[qn++] = t; q[qn++] = data; q[qn++] = size;
+    qRecords++; qFrames++; qBytes += bytes;
+    if (qFrames >= MAX_BATCH || qBytes >= MAX_BATCH_BYTES) flush(); else schedule();
+  }
+
+  // Text over the cap: keep a UTF-8 prefix of at most `cap` bytes and the true UTF-8 size.
+  let scratch = new U8(0);
+  function cutText(kind, n, t, s) {
+    if (scratch.length < cap) scratch = new U8(cap);
+    const head = apply(encodeInto, encoder, [s, apply(subarray, scratch, [0, cap])]);
+    const rest = s.length - head.read;
+    if (scratch.length < rest * 3) scratch = new U8(rest * 3);
+    const tail = apply(encodeInto, encoder, [apply(strSlice, s, [head.read]), scratch]);
+    pushFrame(kind, n, t, apply(strSlice, s, [0, head.read]), head.written + tail.written, head.read);
+  }
+  // Binary: copy (the page owns and may mutate its buffer) at most `cap` bytes; keep the true size.
+  function binaryFrame(kind, n, t, d) {
+    let len = -1;
+    try { len = apply(abByteLength, d, []); } catch { /* not an ArrayBuffer */ }
+    if (len >= 0) {
+      const copy = apply(abSlice, d, [0, len < cap ? len : cap]);
+      pushFrame(kind, n, t, copy, len, len < cap ? len : cap);
+      return;
+    }
+    const size = apply(blobSize, d, []); // a Blob is immutable: keep (a slice of) it as is
+    pushFrame(kind, n, t, size > cap ? apply(blobSlice, d, [0, cap]) : d, size, size < cap ? size : cap);
+  }
+  function viewFrame(kind, n, t, v) {
+    let buf, off, len;
+    try { buf = apply(taBuffer, v, []); off = apply(taOffset, v, []); len = apply(taLength, v, []); }
+    catch { buf = apply(dvBuffer, v, []); off = apply(dvOffset, v, []); len = apply(dvLength, v, []); }
+    const keep = len < cap ? len : cap;
+    pushFrame(kind, n, t, apply(abSlice, buf, [off, off + keep]), len, keep);
+  }
+
+  // ---- per-socket records ----
+  const recs = new WeakMap();                 // socket -> record
+  const live = Object.create(null);           // socket number -> socket (for panel commands)
+
+  function creationStack() {
+    // Up to 5 page frames: skip the "Error" line and our own frames (extension URLs). Only captured
+    // string methods, so a page's patches cannot reach our objects (it can still shape its own stack
+    // text through Error.prepareStackTrace: that is the page describing itself).
+    let s = '';
+    try { s = new NativeError().stack; } catch { /* ignore */ }
+    if (typeof s !== 'string') return '';
+    let out = '', lines = 0, at = apply(strIndexOf, s, ['\n']);
+    while (at >= 0 && lines < 5) {
+      let end = apply(strIndexOf, s, ['\n', at + 1]);
+      if (end < 0) end = s.length;
+      let from = at + 1;
+      while (from < end && (s[from] === ' ' || s[from] === '\t')) from++; // indentation
+      const line = apply(strSlice, s, [from, end]);
+      if (apply(strIndexOf, line, ['-extension://']) < 0) { out += (lines ? '\n' : '') + line; lines++; }
+      at = end < s.length ? end : -1;
+    }
+    return out;
+  }
+
+  function requestedProtocols(p) {
+    // Read without iterating page iterables a second time (the native constructor already did).
+    const out = nullArray();
+    if (typeof p === 'string') out[0] = p;
+    else if (isArray(p)) for (let i = 0; i < p.length; i++) out[i] = typeof p[i] === 'string' ? p[i] : '?';
+    return out;
+  }
+
+  function track(ws, args) {
+    const n = ++counter, id = docId + ':' + n, t = now();
+    const rec = { n, id, state: 0, closer: null };
+    apply(wmSet, recs, [ws, rec]);
+    live[n] = ws;
+    pushEvent({ type: 'socket', id, t, url: apply(wsUrl, ws, []), protocols: requestedProtocols(args[1]), stack: creationStack(), frame: location.href });
+    pushEvent({ type: 'state', id, t, state: 'CONNECTING' });
+    const onMessage = (e) => {
+      if (!e.isTrusted || paused || !enabled) return; // isTrusted is an unforgeable own property
+      const t = now(), d = apply(msgData, e, []);
+      if (typeof d === 'string') {
+        if (d.length > cap) cutText(K_IN, n, t, d); else pushFrame(K_IN, n, t, d, -1, d.length);
+      } else binaryFrame(K_IN, n, t, d);
+    };
+    const onOpen = (e) => {
+      if (!e.isTrusted || !enabled) return;
+      rec.state = 1;
+      pushEvent({ type: 'state', id, t: now(), state: 'OPEN', protocol: apply(wsProtocol, ws, []), extensions: apply(wsExtensions, ws, []) });
+    };
+    const onError = (e) => {
+      if (!e.isTrusted || !enabled) return;
+      pushEvent({ type: 'error', id, t: now() });
+    };
+    const onClose = (e) => {
+      if (!e.isTrusted) return;
+      delete live[n];
+      if (!enabled) return;
+      const t = now();
+      rec.state = 3;
+      pushEvent({ type: 'state', id, t, state: 'CLOSED' });
+      pushEvent({ type: 'close', id, t, code: apply(closeCode, e, []), reason: apply(closeReason, e, []), was_clean: apply(closeClean, e, []), initiator: rec.closer || 'server' });
+    };
+    apply(addListener, ws, ['message', onMessage, true]);
+    apply(addListener, ws, ['open', onOpen, true]);
+    apply(addListener, ws, ['error', onError, true]);
+    apply(addListener, ws, ['close', onClose, true]);
+  }
+
+  // Record an outgoing frame for data the native send() accepted.
+  function recordOut(rec, d) {
+    const t = now();
+    if (typeof d === 'string') {
+      if (d.length > cap) cutText(K_OUT, rec.n, t, d); else pushFrame(K_OUT, rec.n, t, d, -1, d.length);
+    } else if (apply(isView, ArrayBuffer, [d])) viewFrame(K_OUT, rec.n, t, d);
+    else binaryFrame(K_OUT, rec.n, t, d);
+  }
+  function isBinary(d) {
+    if (apply(isView, ArrayBuffer, [d])) return true;
+    try { apply(abByteLength, d, []); return true; } catch { /* no */ }
+    try { apply(blobSize, d, []); return true; } catch { /* no */ }
+    return false;
+  }
+  function doSend(rec, ws, target, args) {
+    let d = args[0];
+    // Convert non-binary objects to a string ourselves, exactly once (the native would call their
+    // toString once too), so the recorded text is what was sent without running page code twice.
+    if (args.length > 0 && typeof d !== 'string' && typeof d !== 'symbol' && !isBinary(d)) {
+      try { d = `${d}`; } catch (err) { sendError(rec, err); throw err; }
+      args = [d];
+    }
+    let r;
+    try { r = apply(target, ws, args); } catch (err) { sendError(rec, err); throw err; }
+    if (!paused) recordOut(rec, d);
+    return r;
+  }
+  function sendError(rec, err) {
+    let name = '', message = '';
+    try {
+      const nm = err !== null && typeof err === 'object' ? err.name : undefined;
+      const ms = err !== null && typeof err === 'object' ? err.message : undefined;
+      name = typeof nm === 'string' ? nm : typeof err; message = typeof ms === 'string' ? ms : '';
+    } catch { /* a throwing getter: keep the defaults */ }
+    pushEvent({ type: 'send_error', id: rec.id, t: now(), name, message });
+  }
+  function closeCall(rec, ws, by, args) {
+    const code = args[0], reason = args[1], t = now();
+    if (rec.closer === null && rec.state < 2) rec.closer = by;
+    // Literals only (never `ev.x = ...`): an assignment to a missing key would reach setters a page
+    // defined on Object.prototype and hand it our event object.
+    const hasCode = typeof code === 'number', hasReason = typeof reason === 'string';
+    pushEvent(hasCode && hasReason ? { type: 'close_call', id: rec.id, t, by, code, reason }
+      : hasCode ? { type: 'close_call', id: rec.id, t, by, code }
+      : hasReason ? { type: 'close_call', id: rec.id, t, by, reason }
+      : { type: 'close_call', id: rec.id, t, by });
+    if (rec.state < 2 && apply(wsReadyState, ws, []) === 2) {
+      rec.state = 2;
+      pushEvent({ type: 'state', id: rec.id, t, state: 'CLOSING' });
+    }
+  }
+
+  // ---- toString masking ----
+  const nativeToString = Function.prototype.toString;
+  const masks = new WeakMap(); // our proxy -> the native function whose text it shows
+  const mask = (proxy, native) => { apply(wmSet, masks, [proxy, native]); return proxy; };
+  const toStringProxy = mask(new ProxyCtor(nativeToString, {
+    apply(target, self, args) {
+      const m = apply(wmGet, masks, [self]);
+      return apply(target, m === undefined ? self : m, args);
+    },
+  }), nativeToString);
+
+  // ---- install ----
+  const WSProxy = mask(new ProxyCtor(Native, {
+    construct(target, args, newTarget) {
+      const ws = construct(target, args, newTarget);
+      if (enabled) track(ws, args);
+      return ws;
+    },
+  }), Native);
+  const sendProxy = mask(new ProxyCtor(nativeSend, {
+    apply(target, self, args) {
+      const rec = apply(wmGet, recs, [self]);
+      if (rec === undefined || !enabled) return apply(target, self, args);
+      return doSend(rec, self, target, args);
+    },
+  }), nativeSend);
+  const closeProxy = mask(new ProxyCtor(nativeClose, {
+    apply(target, self, args) {
+      const r = apply(target, self, args); // throws exactly as the native does; nothing recorded then
+      const rec = apply(wmGet, recs, [self]);
+      if (rec !== undefined && enabled) closeCall(rec, self, 'page', args);
+      return r;
+    },
+  }), nativeClose);
+
+  const replace = (obj, key, value) => defineProperty(obj, key, { ...gopd(obj, key), value });
+  replace(Function.prototype, 'toString', toStringProxy);
+  replace(Native.prototype, 'send', sendProxy);
+  replace(Native.prototype, 'close', closeProxy);
+  replace(Native.prototype, 'constructor', WSProxy);
+  replace(W, 'WebSocket', WSProxy);
+
+  // ---- commands from the panel (via the relay) ----
+  function onCommand(e) {
+    const c = apply(msgData, e, []);
+    if (c === null || typeof c !== 'object') return;
+    if (c.cmd === 'settings') {
+      enabled = c.enabled !== false;
+      if (typeof c.maxPayload === 'number' && c.maxPayload >= 0) cap = c.maxPayload;
+    } else if (c.cmd === 'pause') {
+      paused = c.paused === true;
+    } else if (c.cmd === 'send' || c.cmd === 'close') {
+      const ws = live[c.n];
+      const rec = ws && apply(wmGet, recs, [ws]);
+      if (!rec) return;
+      if (c.cmd === 'send') {
+        try { doSend(rec, ws, nativeSend, [c.data]); } catch { /* recorded as send_error */ }
+      } else {
+        try { apply(nativeClose, ws, [c.code, c.reason]); closeCall(rec, ws, 'panel', [c.code, c.reason]); }
+        catch (err) { sendError(rec, err); }
+      }
+    }
+  }
+
+  // ---- hand the private channel to the relay ----
+  // A cancelable MessageEvent carrying the relay's end, dispatched synchronously on window. At
+  // document_start no page listener exists yet, so only the relay (listening only during its own
+  // synchronous start-up) can take it; it cancels the event to say so. If the relay has not run yet,
+  // we answer its one-shot "ready" ping instead. Afterwards nothing page-reachable refers to either end.
+  const HANDOFF = 'socketscope-handoff', READY = 'socketscope-ready';
+  const channel = new NativeMessageChannel();
+  const port1 = channel.port1, port2 = channel.port2;
+  port1.onmessage = onCommand; // now, while MessagePort.prototype is still pristine
+  function offer() {
+    const ev = new NativeMessageEvent(HANDOFF, { data: docId, ports: [port2], cancelable: true });
+    if (apply(dispatch, W, [ev])) return false; // nobody took it
+    port = port1;
+    for (let i = 0; i < backlog.length; i++) apply(portPost, port, [backlog[i]]);
+    backlog.length = 0;
+    return true;
+  }
+  if (!offer()) {
+    const onReady = (e) => {
+      if (!e.isTrusted && offer()) apply(removeListener, W, [READY, onReady, true]);
+    };
+    apply(addListener, W, [READY, onReady, true]);
+  }
+  // Flush what this task produced before the document goes away.
+  apply(addListener, W, ['pagehide', (e) => { if (e.isTrusted) flush(); }, true]);
+})();

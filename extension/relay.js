@@ -1,0 +1,318 @@
+// Socketscope relay. ISOLATED world, document_start, every frame.
+//
+// Job: own this document's capture buffer for the document's lifetime, give every event a dense
+// sequence number, and stream schema events (core/src/schema.rs) to the background only while a
+// panel is attached. The background holds nothing, so a panel that opens late, or reconnects after
+// Chrome killed the service worker, asks here (`sync`) and gets everything again.
+//
+// Trust: the only event source is the private MessagePort the hook hands over during our own
+// synchronous start-up (see `takeHookPort`). Afterwards we listen to nothing on the page: look-alike
+// window messages and DOM events are simply never heard. Commands come only from our own
+// background over the runtime port.
+//
+// Where the work is: the hook's batches are stored as they arrive (O(1) per batch while under the
+// caps). Turning records into schema objects, measuring UTF-8 sizes, cutting to the payload cap and
+// base64-encoding binary happen here, and only while streaming: Chrome's runtime ports serialise
+// messages as JSON, so binary must become text somewhere, and this is the last place before the
+// port. It runs on the page's main thread, which is why it is skipped entirely without a panel.
+(() => {
+  'use strict';
+  if (globalThis.__socketscopeRelay) return; // this isolated world only; not visible to the page
+  globalThis.__socketscopeRelay = true;
+
+  const V = 1;
+  const HANDOFF = 'socketscope-handoff', READY = 'socketscope-ready';
+  const K_EV = 0, K_IN = 1, K_OUT = 2;
+  // Total payload kept per document, on top of the frame count cap: 1,000,000 frames of 64 KiB
+  // would otherwise be 64 GB.
+  const MAX_BYTES = 512 * 1024 * 1024;
+  const STREAM_EVENTS = 1000, STREAM_BYTES = 1 << 20; // per runtime-port message
+  const DEFAULTS = { enabled: true, max_frames: 1000000, max_payload: 64 * 1024 };
+  const now = () => performance.timeOrigin + performance.now();
+  const siteKey = location.origin && location.origin !== 'null' ? 'site:' + location.origin : null;
+
+  // ---- the hook's private channel ----
+  let hookPort = null, page = null;
+  (function takeHookPort() {
+    // Listen only while we dispatch "ready": a hook that ran before us answers synchronously with
+    // the channel (a hook that runs after us offers it while our listener is gone, and waits for
+    // a ready ping that never comes: manifest order puts the hook first). No page script has run
+    // yet, so the only possible answer is the hook's.
+    const onHandoff = (e) => {
+      if (hookPort || !e.ports || !e.ports[0] || typeof e.data !== 'string') return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      hookPort = e.ports[0];
+      page = e.data;
+    };
+    addEventListener(HANDOFF, onHandoff, true);
+    dispatchEvent(new Event(READY));
+    removeEventListener(HANDOFF, onHandoff, true);
+  })();
+  if (!page) page = Math.random().toString(36).slice(2, 10) + 'r'; // no hook: handshakes only
+
+  // ---- settings (per site, persisted) ----
+  let settings = { ...DEFAULTS };
+  let ready = false;          // settings known; until then batches wait in `pending` (no seq yet)
+  const pending = [];
+
+  function tellHook(msg) { if (hookPort) hookPort.postMessage(msg); }
+  function applySettings(s, persist) {
+    settings = {
+      enabled: s.enabled !== false,
+      max_frames: Number.isFinite(s.max_frames) && s.max_frames >= 0 ? s.max_frames : DEFAULTS.max_frames,
+      max_payload: Number.isFinite(s.max_payload) && s.max_payload >= 0 ? s.max_payload : DEFAULTS.max_payload,
+    };
+    tellHook({ cmd: 'settings', enabled: settings.enabled, maxPayload: settings.max_payload });
+    if (!settings.enabled) clearBuffer();
+    if (persist && siteKey) chrome.storage.local.set({ [siteKey]: settings }).catch(() => {});
+  }
+
+  // ---- the buffer ----
+  // Chunks of records in the hook's flat layout; seq is implicit: chunk.base + record index.
+  let chunks = [];
+  let nextSeq = 1;
+  let framesStored = 0, bytesStored = 0;
+  let droppedFrames = 0, droppedBytes = 0, dropTimer = 0;
+
+  function append(recs, start, count) {
+    if (count === 0) return;
+    chunks.push({ base: nextSeq, recs, start, count });
+    nextSeq += count;
+    onNew();
+  }
+  function addEvent(ev) {
+    if (!ready) { pending.push([1, 0, 0, K_EV, ev]); return; }
+    if (settings.enabled) append([K_EV, ev], 0, 1);
+  }
+  function clearBuffer() {
+    // Capture switched off: forget what this document captured (it may hold tokens). Sequence
+    // numbers continue, so a panel sees the gap.
+    chunks = []; framesStored = 0; bytesStored = 0; gen++;
+  }
+  function payloadBytes(d) {
+    return typeof d === 'string' ? d.length : d instanceof ArrayBuffer ? d.byteLength : d.size;
+  }
+  function ingest(b) {
+    if (!ready) { pending.push(b); return; }
+    if (!settings.enabled) return;
+    const records = b[0], frames = b[1], bytes = b[2];
+    if (framesStored + frames <= settings.max_frames && bytesStored + bytes <= MAX_BYTES) {
+      framesStored += frames; bytesStored += bytes;
+      append(b, 3, records);
+      return;
+    }
+    // Over a cap: keep every non-frame event and as many frames as fit; count the rest.
+    const out = [];
+    let kept = 0, dropF = 0, dropB = 0;
+    for (let i = 3; i < b.length;) {
+      if (b[i] === K_EV) { out.push(K_EV, b[i + 1]); kept++; i += 2; continue; }
+      const d = b[i + 3], n = payloadBytes(d);
+      if (framesStored < settings.max_frames && bytesStored + n <= MAX_BYTES) {
+        out.push(b[i], b[i + 1], b[i + 2], d, b[i + 4]);
+        framesStored++; bytesStored += n; kept++;
+      } else {
+        dropF++;
+        dropB += b[i + 4] >= 0 ? b[i + 4] : utf8Size(d);
+      }
+      i += 5;
+    }
+    append(out, 0, kept);
+    if (dropF) {
+      droppedFrames += dropF; droppedBytes += dropB;
+      // One cumulative `dropped` event per second at most, so a flood past the cap cannot grow the
+      // buffer through its own loss reports.
+      if (!dropTimer) dropTimer = setTimeout(() => {
+        dropTimer = 0;
+        append([K_EV, { type: 'dropped', t: now(), frames: droppedFrames, bytes: droppedBytes }], 0, 1);
+      }, droppedFrames === dropF ? 0 : 1000);
+    }
+  }
+
+  // ---- encoding to schema events (only while streaming) ----
+  const encoder = new TextEncoder();
+  let scratch = new Uint8Array(0);
+  function utf8Size(s) {
+    if (scratch.length < s.length * 3) scratch = new Uint8Array(s.length * 3);
+    return encoder.encodeInto(s, scratch).written;
+  }
+  function toBase64(bytes) {
+    if (bytes.toBase64) return bytes.toBase64();
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(bin);
+  }
+  function fromBase64(text) {
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text);
+    const bin = atob(text), out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  // One frame record -> schema `frame` event. `data` is already an ArrayBuffer for binary.
+  function encodeFrame(seq, kind, n, t, data, size) {
+    const dir = kind === K_IN ? 'in' : 'out';
+    const ev = { seq, type: 'frame', id: page + ':' + n, t, dir, op: 'text', size: 0, data: '' };
+    if (typeof data === 'string') {
+      // send() transmits USVString: lone surrogates went out as U+FFFD.
+      let s = kind === K_OUT && !data.isWellFormed() ? data.toWellFormed() : data;
+      let cut = size >= 0; // the hook cuts only text longer than the cap and then gives the true size
+      if (!cut) {
+        size = utf8Size(s);
+        if (size > settings.max_payload) {
+          const head = encoder.encodeInto(s, new Uint8Array(settings.max_payload));
+          s = s.slice(0, head.read);
+          cut = true;
+        }
+      }
+      ev.size = size; ev.data = s;
+      if (cut) ev.truncated = true;
+      return ev;
+    }
+    const bytes = new Uint8Array(data);
+    ev.op = 'binary'; ev.size = size; ev.data = toBase64(bytes);
+    if (size > bytes.length) ev.truncated = true;
+    return ev;
+  }
+
+  // ---- streaming to the background ----
+  let bgPort = null, detached = false;
+  let streaming = false, gotPageSync = false;
+  let cursor = 1, gen = 0, pumping = false;
+
+  function onNew() { if (streaming && !pumping) pump(); }
+
+  // Position of `seq` in the chunks: chunk index, record index, seq. Past the end: ci = chunks.length.
+  function locate(seq) {
+    let lo = 0, hi = chunks.length - 1, ci = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (chunks[mid].base <= seq) { ci = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    if (ci < 0) return { ci: 0, i: 0, seq }; // before the first chunk (normalised by the reader)
+    const c = chunks[ci];
+    if (seq >= c.base + c.count) return { ci: ci + 1, i: 0, seq };
+    let i = c.start;
+    for (let s = c.base; s < seq; s++) i += c.recs[i] === K_EV ? 2 : 5;
+    return { ci, i, seq };
+  }
+
+  async function pump() {
+    pumping = true;
+    try {
+      let myGen = gen, { ci, i, seq } = locate(cursor);
+      while (streaming && bgPort) {
+        const events = [];
+        let bytes = 0;
+        while (ci < chunks.length && events.length < STREAM_EVENTS && bytes < STREAM_BYTES) {
+          const c = chunks[ci], r = c.recs;
+          if (seq <= c.base) { seq = c.base; i = c.start; } // first record, or a gap after a clear
+          if (seq >= c.base + c.count) { ci++; continue; }
+          if (r[i] === K_EV) {
+            events.push({ seq, ...r[i + 1] });
+            i += 2; seq++;
+            continue;
+          }
+          let d = r[i + 3];
+          if (typeof d !== 'string' && !(d instanceof ArrayBuffer)) {
+            d = await d.arrayBuffer(); // a Blob (binaryType "blob"): read once, keep the bytes
+            r[i + 3] = d;
+            if (myGen !== gen) break;
+          }
+          const ev = encodeFrame(seq, r[i], r[i + 1], r[i + 2], d, r[i + 4]);
+          bytes += ev.data.length;
+          events.push(ev);
+          i += 5; seq++;
+        }
+        if (myGen !== gen) { myGen = gen; ({ ci, i, seq } = locate(cursor)); continue; } // re-synced
+        if (!events.length || !streaming || !bgPort) break;
+        bgPort.postMessage({ v: V, page, events });
+        cursor = seq;
+        // Yield between chunks of a large backlog so the page stays responsive.
+        if (ci < chunks.length) await new Promise((res) => setTimeout(res, 0));
+        if (myGen !== gen) { myGen = gen; ({ ci, i, seq } = locate(cursor)); }
+      }
+    } finally {
+      pumping = false;
+    }
+    if (streaming && bgPort && cursor < nextSeq) pump();
+  }
+
+  function startStream(since) {
+    streaming = true;
+    cursor = Math.max(1, since | 0);
+    gen++;
+    if (!pumping) pump();
+  }
+
+  function onCommand(c) {
+    if (!c || c.v !== V) return;
+    const mine = typeof c.id === 'string' && c.id.startsWith(page + ':');
+    const n = mine ? Number(c.id.slice(page.length + 1)) : 0;
+    switch (c.cmd) {
+      case 'sync':
+        // Reconnect protocol: a panel re-sends `sync {page, since}` for each page it knows, then
+        // `sync {page: null, since: 0}` for pages it has never seen. A page that got its own sync
+        // on this connection ignores the catch-all.
+        if (c.page === page) { gotPageSync = true; startStream(Number(c.since) || 0); }
+        else if (c.page == null && !gotPageSync) startStream(Number(c.since) || 0);
+        break;
+      case 'send':
+        if (!mine || typeof c.data !== 'string') return;
+        tellHook({ cmd: 'send', n, data: c.op === 'binary' ? fromBase64(c.data).buffer : c.data });
+        break;
+      case 'close':
+        if (!mine) return;
+        tellHook({ cmd: 'close', n, code: c.code, reason: typeof c.reason === 'string' ? c.reason : '' });
+        break;
+      case 'pause':
+        tellHook({ cmd: 'pause', paused: c.paused === true });
+        break;
+      case 'settings':
+        if (c.settings && typeof c.settings === 'object') applySettings(c.settings, true);
+        break;
+    }
+  }
+
+  function connect() {
+    if (bgPort || !chrome.runtime || !chrome.runtime.id) return; // extension reloaded: stay quiet
+    try { bgPort = chrome.runtime.connect({ name: 'socketscope-relay' }); } catch { return; }
+    streaming = false; gotPageSync = false; detached = false;
+    bgPort.onMessage.addListener((m) => {
+      if (m && m.kind === 'detach') { detached = true; streaming = false; const p = bgPort; bgPort = null; p.disconnect(); return; }
+      onCommand(m);
+    });
+    bgPort.onDisconnect.addListener(() => {
+      // Without a `detach` first, the service worker died (or was stopped): connect again; the new
+      // worker sends `detach` if no panel is attached, or the panel's syncs if one is.
+      void chrome.runtime.lastError;
+      bgPort = null; streaming = false;
+      if (!detached) setTimeout(connect, 50);
+    });
+  }
+
+  // Messages from our background only (content scripts of other tabs cannot reach us this way).
+  chrome.runtime.onMessage.addListener((m, sender) => {
+    if (sender.id !== chrome.runtime.id || sender.tab || !m || m.v !== V) return;
+    if (m.kind === 'attach') connect();
+    else if (m.kind === 'handshake' && m.event && typeof m.event.url === 'string') {
+      const e = m.event;
+      const ev = { type: 'handshake', t: Number(e.t) || now(), url: e.url };
+      if (Number.isInteger(e.status)) ev.status = e.status;
+      if (typeof e.error === 'string') ev.error = e.error;
+      addEvent(ev);
+    }
+  });
+
+  if (hookPort) hookPort.onmessage = (e) => ingest(e.data);
+  addEvent({ type: 'page', t: now(), url: location.href });
+
+  const start = (stored) => {
+    if (ready) return;
+    ready = true;
+    if (stored && typeof stored === 'object') applySettings(stored, false);
+    for (const b of pending.splice(0)) ingest(b);
+  };
+  if (siteKey) chrome.storage.local.get(siteKey).then((r) => start(r[siteKey]), () => start(null));
+  else start(null);
+  connect(); // the background answers `detach` at once when no panel is attached
+})();
