@@ -4,4 +4,5 @@
 //! `wasm-bindgen` or `leptos` (checked by `tests/purity.rs`). Time is always passed in.
 
 pub mod schema;
+pub mod filter;
 pub mod close_codes;
