@@ -5,4 +5,5 @@
 
 pub mod schema;
 pub mod filter;
+pub mod settings;
 pub mod close_codes;
