@@ -249,9 +249,11 @@
       try { d = `${d}`; } catch (err) { sendError(rec, err); throw err; }
       args = [d];
     }
+    // After close() the browser accepts send() silently and transmits nothing: record no frame.
+    const open = apply(wsReadyState, ws, []) === 1;
     let r;
     try { r = apply(target, ws, args); } catch (err) { sendError(rec, err); throw err; }
-    if (!paused) recordOut(rec, d);
+    if (open && !paused) recordOut(rec, d);
     return r;
   }
   function sendError(rec, err) {
