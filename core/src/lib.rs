@@ -7,3 +7,5 @@ pub mod schema;
 pub mod filter;
 pub mod settings;
 pub mod close_codes;
+pub mod protocols;
+pub mod session;
