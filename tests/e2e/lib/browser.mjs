@@ -123,3 +123,30 @@ export function collectorHelpers(page) {
   };
   return self;
 }
+
+/**
+ * Stop the extension's service worker through CDP (Target.closeTarget on its target), as Chrome
+ * does to idle workers. Returns once the target is gone; the next event or connect starts a new one.
+ */
+export async function stopServiceWorker(context, extensionId) {
+  const cdp = await context.browser().newBrowserCDPSession();
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
+    if (!sw) throw new Error('no running service worker to stop');
+    await cdp.send('Target.closeTarget', { targetId: sw.targetId });
+    for (let i = 0; i < 100; i++) {
+      const { targetInfos: now } = await cdp.send('Target.getTargets');
+      if (!now.some((t) => t.targetId === sw.targetId)) return sw.targetId;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('service worker target did not go away');
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
+
+/** Frame payloads as bytes (text as UTF-8, binary from base64), for hashing against the server. */
+export function frameBytes(frame) {
+  return Buffer.from(frame.data, frame.op === 'binary' ? 'base64' : 'utf8');
+}
