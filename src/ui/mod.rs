@@ -12,3 +12,4 @@ pub fn mount(mode: Mode, transport: JsTransport) {
 pub mod hex;
 pub mod json_tree;
 pub mod virtual_list;
+pub mod standalone; pub mod cards;

@@ -1,0 +1,122 @@
+//! The diagnostics list: findings ranked by severity, each with its evidence.
+//!
+//! The rows are a small view model ([`DiagnosticItem`]) built from the core's findings: JWT
+//! findings, close-code collisions, profile problems. When the core's diagnostics rules land, a
+//! `From` for their type is all the list needs.
+
+use leptos::prelude::*;
+use socketscope_core::close_codes::{Collision, ProfileProblem};
+use socketscope_core::diagnostics::Severity;
+use socketscope_core::jwt::Finding;
+
+/// A link from a finding to what proves it (a frame, the token, the close). `target` is opaque to
+/// the list: the caller's `on_evidence` callback receives it (e.g. `"frame:p:1:42"`, `"token"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub label: String,
+    pub target: String,
+}
+
+/// One row of [`DiagnosticsList`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagnosticItem {
+    pub severity: Severity,
+    /// A short kind, e.g. "expired at connect" (from the finding's code).
+    pub kind: String,
+    /// What happened and what to do next (the core's message, as is).
+    pub message: String,
+    pub evidence: Vec<Evidence>,
+}
+
+impl DiagnosticItem {
+    pub fn new(severity: Severity, kind: impl Into<String>, message: impl Into<String>) -> Self {
+        DiagnosticItem { severity, kind: kind.into(), message: message.into(), evidence: Vec::new() }
+    }
+    pub fn with_evidence(mut self, label: impl Into<String>, target: impl Into<String>) -> Self {
+        self.evidence.push(Evidence { label: label.into(), target: target.into() });
+        self
+    }
+}
+
+/// `ExpiredAtConnect` -> "expired at connect", from the core's serde name of the code.
+fn words<T: serde::Serialize>(code: &T) -> String {
+    match serde_json::to_value(code) {
+        Ok(serde_json::Value::String(s)) => s.replace('_', " "),
+        _ => String::new(),
+    }
+}
+
+impl From<&Finding> for DiagnosticItem {
+    fn from(f: &Finding) -> Self {
+        DiagnosticItem::new(f.severity, words(&f.code), f.message.clone())
+    }
+}
+
+impl From<&Collision> for DiagnosticItem {
+    fn from(c: &Collision) -> Self {
+        DiagnosticItem::new(c.severity(), "close-code collision", c.to_string())
+    }
+}
+
+impl From<&ProfileProblem> for DiagnosticItem {
+    fn from(p: &ProfileProblem) -> Self {
+        DiagnosticItem::new(p.severity(), "profile", p.to_string())
+    }
+}
+
+/// Sort by severity, worst first; ties keep their order (the core orders findings the way a
+/// person would fix them).
+pub fn ranked(mut items: Vec<DiagnosticItem>) -> Vec<DiagnosticItem> {
+    items.sort_by(|a, b| b.severity.cmp(&a.severity));
+    items
+}
+
+/// Findings ranked by severity (errors first), each with its message and evidence links.
+///
+/// - `items`: rows, e.g. `inspection.findings.iter().map(DiagnosticItem::from).collect()`.
+/// - `on_evidence`: called with an [`Evidence::target`] when its link is clicked; without it the
+///   evidence is shown as plain text.
+/// - `empty`: what to say when there is nothing (default "No problems found.").
+///
+/// Each row is `li[data-testid=diagnostic][data-severity=error|warning|info]`.
+#[component]
+pub fn DiagnosticsList(
+    items: Vec<DiagnosticItem>,
+    #[prop(optional)] on_evidence: Option<Callback<String>>,
+    #[prop(optional, into)] empty: Option<String>,
+) -> impl IntoView {
+    if items.is_empty() {
+        let text = empty.unwrap_or_else(|| "No problems found.".into());
+        return view! { <p class="diag-empty" data-testid="diagnostics-empty">{text}</p> }.into_any();
+    }
+    let rows = ranked(items)
+        .into_iter()
+        .map(|item| {
+            let sev = item.severity.label();
+            let evidence = (!item.evidence.is_empty()).then(|| {
+                let links = item
+                    .evidence
+                    .into_iter()
+                    .map(|e| match on_evidence {
+                        Some(cb) => {
+                            let target = e.target.clone();
+                            view! { <button class="link evidence" on:click=move |_| cb.run(target.clone())>{e.label}</button> }
+                                .into_any()
+                        }
+                        None => view! { <span class="evidence">{e.label}</span> }.into_any(),
+                    })
+                    .collect_view();
+                view! { <span class="diag-evidence">"Evidence: "{links}</span> }
+            });
+            view! {
+                <li class="diag" data-testid="diagnostic" data-severity=sev>
+                    <span class="sev" data-sev=sev>{sev}</span>
+                    <span class="diag-kind">{item.kind}</span>
+                    <span class="diag-msg">{item.message}</span>
+                    {evidence}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="diagnostics" aria-label="Diagnostics">{rows}</ul> }.into_any()
+}

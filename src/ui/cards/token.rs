@@ -1,0 +1,304 @@
+//! The token card: header, claims, time claims (absolute, local, relative to the connect, the
+//! close and now, with a countdown to `exp`), scopes, findings, and an offline verify box.
+
+use super::diagnostics::{DiagnosticItem, DiagnosticsList};
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+use socketscope_core::jwt::times::{human_duration, relative};
+use socketscope_core::jwt::{
+    verify, Inspection, KeyInput, Outcome, ScopeCheck, SecretEncoding, TimeClaim, TokenLocation, VerifyOptions,
+};
+
+/// A time in the user's local zone and locale, e.g. "22/11/2026, 06:31:00 CET". Formatting only:
+/// the moment itself comes from the core.
+pub fn local_time(ms: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    if date.get_time().is_nan() {
+        return "invalid time".into();
+    }
+    let lang = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_else(|| "en".into());
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"timeZoneName".into(), &"short".into());
+    String::from(date.to_locale_string(&lang, &opts))
+}
+
+/// "in 5 min" / "5 min ago" / "now", for `delta_ms = at - now`.
+pub fn from_now(delta_ms: f64) -> String {
+    if delta_ms.abs() < 1000.0 {
+        "now".into()
+    } else if delta_ms > 0.0 {
+        format!("in {}", human_duration(delta_ms))
+    } else {
+        format!("{} ago", human_duration(delta_ms))
+    }
+}
+
+/// Where a token was found, for people: "URL query parameter `token`".
+pub fn location_label(l: &TokenLocation) -> String {
+    match l {
+        TokenLocation::UrlQuery { param } => format!("URL query parameter `{param}`"),
+        TokenLocation::Subprotocol { index, form } => {
+            let how = match form {
+                socketscope_core::jwt::SubprotocolForm::PhoenixBearer => "Phoenix base64url.bearer.phx.",
+                socketscope_core::jwt::SubprotocolForm::Base64Bearer { .. } => "base64url.bearer.",
+                socketscope_core::jwt::SubprotocolForm::BearerPair => "after `bearer`",
+                socketscope_core::jwt::SubprotocolForm::Raw => "as is",
+            };
+            format!("subprotocol #{} ({how})", index + 1)
+        }
+        TokenLocation::Json { path } => format!("JSON at {path}"),
+        TokenLocation::Text { offset } => format!("text at offset {offset}"),
+    }
+}
+
+fn json_table(map: &Map<String, Value>, testid: &'static str) -> impl IntoView {
+    let rows = map
+        .iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => format!("\"{s}\""),
+                other => other.to_string(),
+            };
+            view! { <tr data-claim=k.clone()><th>{k.clone()}</th><td class="mono">{text}</td></tr> }
+        })
+        .collect_view();
+    view! { <table class="kv" data-testid=testid><tbody>{rows}</tbody></table> }
+}
+
+/// A decoded JWT, with every finding and a verify box.
+///
+/// - `inspection`: `socketscope_core::jwt::inspect(token, &Moments { now_ms, connect_ms, close_ms },
+///   operations, &opts)`.
+/// - `now`: the current time (ms since the epoch, from `js_sys::Date::now()`); a signal so the
+///   countdown to `exp` can tick (a plain `f64` works too).
+/// - `connect_time` / `close_time`: the connection's moments, to show each time claim relative to
+///   them when the inspection was made without them. Optional.
+/// - `location`: where the token was found (see [`location_label`]). Optional.
+///
+/// Keys pasted into the verify box stay in memory only while the card is shown.
+///
+/// Test ids: `token-card`, `token-header`, `token-claims`, `token-time` (`data-claim`),
+/// `token-countdown`, `token-scopes`, `diagnostic`, `verify-key`, `verify-button`, `verify-outcome`.
+#[component]
+pub fn TokenCard(
+    inspection: Inspection,
+    #[prop(into)] now: Signal<f64>,
+    #[prop(optional)] connect_time: Option<f64>,
+    #[prop(optional)] close_time: Option<f64>,
+    #[prop(optional, into)] location: Option<String>,
+    /// Keep the verify box's key across re-renders (e.g. while the user edits the token). Optional.
+    #[prop(optional)]
+    key: Option<RwSignal<String>>,
+) -> impl IntoView {
+    let d = &inspection.decoded;
+    let alg = d.alg().map(|a| format!("alg {a}"));
+    let kid = d.kid().map(|k| format!("kid \"{k}\""));
+    let sig = d.signature.as_ref().map(|s| format!("signature {} bytes", s.len()));
+    let summary = [Some(format!("{} part{}", d.part_count, if d.part_count == 1 { "" } else { "s" })), alg, kid, sig]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+
+    let header = match &d.header {
+        Some(h) => json_table(h, "token-header").into_any(),
+        None => view! { <p class="undecoded" data-testid="token-header-missing">"The header could not be decoded; the findings below say why."</p> }.into_any(),
+    };
+    let claims = match &d.claims {
+        Some(c) => json_table(c, "token-claims").into_any(),
+        None => view! { <p class="undecoded" data-testid="token-claims-missing">"The claims could not be decoded; the findings below say why."</p> }.into_any(),
+    };
+
+    let exp_at = inspection.time(TimeClaim::Exp).map(|t| t.at_ms);
+    let countdown = move || {
+        exp_at.map(|at| {
+            let left = at - now.get();
+            let (cls, text) = if left > 0.0 {
+                ("ok", format!("Expires {} ({})", from_now(left), human_duration(left)))
+            } else {
+                ("bad", format!("Expired {}", from_now(left)))
+            };
+            view! { <p class="countdown" data-state=cls data-testid="token-countdown">{text}</p> }
+        })
+    };
+    let no_exp = (d.claims.is_some() && exp_at.is_none())
+        .then(|| view! { <p class="countdown muted" data-testid="token-countdown">"No exp: this token never expires."</p> });
+
+    let times = (!inspection.times.is_empty()).then(|| {
+        let rows = inspection
+            .times
+            .iter()
+            .map(|t| {
+                let at = t.at_ms;
+                let vs_connect = t.from_connect_ms.or(connect_time.map(|c| at - c)).map(|dc| relative(dc, "connect"));
+                let vs_close = t.from_close_ms.or(close_time.map(|c| at - c)).map(|dc| relative(dc, "close"));
+                let extra = [vs_connect, vs_close].into_iter().flatten().collect::<Vec<_>>().join(", ");
+                view! {
+                    <tr data-testid="token-time" data-claim=t.claim.name()>
+                        <th>{t.claim.name()}</th>
+                        <td class="mono">{t.seconds.to_string()}</td>
+                        <td class="mono">{t.utc.clone()}</td>
+                        <td>{local_time(at)}</td>
+                        <td class="rel">{move || from_now(at - now.get())}</td>
+                        <td class="muted">{extra}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="times">
+                <thead><tr><th>"claim"</th><th>"value"</th><th>"UTC"</th><th>"local time"</th><th>"from now"</th><th>"vs. connection"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+    });
+
+    let scopes = inspection.scopes.as_ref().map(|s| {
+        format!("Scopes (from {}): {}", s.claims.join(", "), if s.values.is_empty() { "none".into() } else { s.values.join(" ") })
+    });
+    let checks = inspection
+        .scope_checks
+        .iter()
+        .map(|(op, c)| {
+            let (state, text) = match c {
+                ScopeCheck::Granted => ("ok", "granted".to_string()),
+                ScopeCheck::Missing { missing } => ("bad", format!("missing {}", missing.join(", "))),
+                ScopeCheck::NoScopeClaim { required } => ("bad", format!("needs {}, token has no scopes", required.join(", "))),
+                ScopeCheck::NotMapped => ("muted", "not in the operation map".to_string()),
+            };
+            view! { <li data-testid="scope-check" data-state=state><span class="mono">{op.clone()}</span>": "{text}</li> }
+        })
+        .collect_view();
+    let scope_block = (scopes.is_some() || !inspection.scope_checks.is_empty()).then(|| {
+        view! {
+            <div class="scopes" data-testid="token-scopes">
+                {scopes.map(|s| view! { <p>{s}</p> })}
+                <ul class="scope-checks">{checks}</ul>
+            </div>
+        }
+    });
+
+    let findings: Vec<DiagnosticItem> = inspection.findings.iter().map(DiagnosticItem::from).collect();
+    let token = inspection.token.clone();
+    view! {
+        <section class="card token-card" data-testid="token-card" aria-label="Token">
+            <h3 class="card-title">"Token"{location.map(|l| view! { <span class="muted">{format!(" · {l}")}</span> })}</h3>
+            <p class="muted" data-testid="token-summary">{summary}</p>
+            {countdown}
+            {no_exp}
+            <DiagnosticsList items=findings empty="No problems found in the token." />
+            <div class="token-parts">
+                <div><h4>"Header"</h4>{header}</div>
+                <div><h4>"Claims"</h4>{claims}</div>
+            </div>
+            {times}
+            {scope_block}
+            <VerifyBox token=token now=now key=key.unwrap_or_else(|| RwSignal::new(String::new())) />
+        </section>
+    }
+}
+
+/// Which kind of key the user says they pasted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    Auto,
+    SecretUtf8,
+    SecretBase64,
+    Pem,
+    Jwk,
+    Jwks,
+}
+
+impl KeyKind {
+    const ALL: [(KeyKind, &'static str, &'static str); 6] = [
+        (KeyKind::Auto, "auto", "detect (PEM, JWK, JWKS, else a secret)"),
+        (KeyKind::SecretUtf8, "secret", "secret (UTF-8 text)"),
+        (KeyKind::SecretBase64, "secret-b64", "secret (base64)"),
+        (KeyKind::Pem, "pem", "PEM public key"),
+        (KeyKind::Jwk, "jwk", "JWK"),
+        (KeyKind::Jwks, "jwks", "JWKS"),
+    ];
+    fn parse(s: &str) -> KeyKind {
+        Self::ALL.iter().find(|(_, v, _)| *v == s).map(|(k, _, _)| *k).unwrap_or(KeyKind::Auto)
+    }
+    fn input(self, text: &str) -> KeyInput {
+        match self {
+            KeyKind::Auto => KeyInput::guess(text),
+            KeyKind::SecretUtf8 => KeyInput::Secret { secret: text.into(), encoding: SecretEncoding::Utf8 },
+            KeyKind::SecretBase64 => KeyInput::Secret { secret: text.trim().into(), encoding: SecretEncoding::Base64 },
+            KeyKind::Pem => KeyInput::Pem(text.trim().into()),
+            KeyKind::Jwk => KeyInput::Jwk(text.trim().into()),
+            KeyKind::Jwks => KeyInput::Jwks(text.trim().into()),
+        }
+    }
+}
+
+fn outcome_text(o: Outcome) -> (&'static str, &'static str) {
+    match o {
+        Outcome::Valid => ("ok", "Valid: the signature verifies and exp/nbf hold now."),
+        Outcome::ValidSignatureBadTime => ("warn", "The signature verifies, but the token is expired or not yet valid now."),
+        Outcome::InvalidSignature => ("bad", "Invalid signature: see below for what to check."),
+        Outcome::NoUsableKey => ("bad", "No usable key for this token: see below."),
+        Outcome::NotVerifiable => ("bad", "This token can't be verified: see below."),
+    }
+}
+
+/// Offline verification of `token` with a pasted secret, PEM key, JWK or JWKS (the core picks the
+/// JWKS key by the token's `kid`). Nothing is stored or sent.
+#[component]
+pub fn VerifyBox(
+    token: String,
+    #[prop(into)] now: Signal<f64>,
+    /// The pasted key; pass one to keep it when the box is re-rendered.
+    #[prop(optional)]
+    key: Option<RwSignal<String>>,
+) -> impl IntoView {
+    let key = key.unwrap_or_else(|| RwSignal::new(String::new()));
+    let kind = RwSignal::new(KeyKind::Auto);
+    let result = RwSignal::new(None::<socketscope_core::jwt::Verification>);
+    let run = move |_| {
+        let text = key.get_untracked();
+        if text.trim().is_empty() {
+            result.set(None);
+            return;
+        }
+        let input = kind.get_untracked().input(&text);
+        let opts = VerifyOptions { now_ms: now.get_untracked(), leeway_s: 0 };
+        result.set(Some(verify(&token, &input, &opts)));
+    };
+    let options = KeyKind::ALL
+        .iter()
+        .map(|(_, v, label)| view! { <option value=*v>{*label}</option> })
+        .collect_view();
+    view! {
+        <div class="verify" data-testid="verify">
+            <h4>"Verify the signature (offline)"</h4>
+            <textarea
+                data-testid="verify-key"
+                aria-label="Secret, PEM public key, JWK or JWKS"
+                placeholder="Paste a secret, a PEM public key, a JWK or a JWKS ({\"keys\": [...]}). It stays in this page's memory."
+                rows="4"
+                spellcheck="false"
+                prop:value=move || key.get()
+                on:input=move |ev| key.set(event_target_value(&ev))
+            ></textarea>
+            <div class="row">
+                <label>"Key is "
+                    <select data-testid="verify-kind" on:change=move |ev| kind.set(KeyKind::parse(&event_target_value(&ev)))>
+                        {options}
+                    </select>
+                </label>
+                <button data-testid="verify-button" on:click=run>"Verify"</button>
+            </div>
+            {move || result.get().map(|v| {
+                let (state, text) = outcome_text(v.outcome);
+                let with = v.verified_with.clone().map(|w| format!(" Verified with {w}."));
+                let items: Vec<DiagnosticItem> = v.findings.iter().map(DiagnosticItem::from).collect();
+                view! {
+                    <p class="verify-outcome" data-testid="verify-outcome" data-state=state>{text}{with}</p>
+                    <DiagnosticsList items=items />
+                }
+            })}
+        </div>
+    }
+}
