@@ -161,6 +161,15 @@
   const recs = new WeakMap();                 // socket -> record
   const live = Object.create(null);           // socket number -> socket (for panel commands)
 
+  // Our own script's location as stack traces print it ("chrome-extension://<id>/hook.js" in Chrome,
+  // "<anonymous code>" for Firefox's MAIN world), to drop our frames from creation stacks.
+  const selfLocation = (() => {
+    const s = new NativeError().stack || '';
+    const first = s.split('\n').find((l) => /:\d+:\d+\)?$/.test(l) && !/^Error/.test(l)) || '';
+    const m = first.match(/(?:@|\(|at )([^()@]*?):\d+:\d+\)?$/);
+    return m ? m[1] : '-extension://';
+  })();
+
   function creationStack() {
     // Up to 5 page frames: skip the "Error" line and our own frames (extension URLs). Only captured
     // string methods, so a page's patches cannot reach our objects (it can still shape its own stack
@@ -168,15 +177,19 @@
     let s = '';
     try { s = new NativeError().stack; } catch { /* ignore */ }
     if (typeof s !== 'string') return '';
-    let out = '', lines = 0, at = apply(strIndexOf, s, ['\n']);
-    while (at >= 0 && lines < 5) {
-      let end = apply(strIndexOf, s, ['\n', at + 1]);
+    // V8 starts with an "Error" line; SpiderMonkey starts with the first frame.
+    let out = '', lines = 0;
+    let pos = apply(strIndexOf, s, ['Error']) === 0 ? apply(strIndexOf, s, ['\n']) + 1 : 0;
+    while (pos > 0 || (pos === 0 && s.length)) {
+      let end = apply(strIndexOf, s, ['\n', pos]);
       if (end < 0) end = s.length;
-      let from = at + 1;
+      let from = pos;
       while (from < end && (s[from] === ' ' || s[from] === '\t')) from++; // indentation
       const line = apply(strSlice, s, [from, end]);
-      if (apply(strIndexOf, line, ['-extension://']) < 0) { out += (lines ? '\n' : '') + line; lines++; }
-      at = end < s.length ? end : -1;
+      const ours = apply(strIndexOf, line, [selfLocation]) >= 0 || apply(strIndexOf, line, ['-extension://']) >= 0;
+      if (line.length && !ours) { out += (lines ? '\n' : '') + line; if (++lines === 5) break; }
+      if (end >= s.length) break;
+      pos = end + 1;
     }
     return out;
   }

@@ -303,7 +303,11 @@
     }
   });
 
-  if (hookPort) hookPort.onmessage = (e) => ingest(e.data);
+  // Firefox hands a content script the page compartment's copy behind Xray wrappers (so even
+  // `instanceof ArrayBuffer` fails); one structured clone makes it ours. Chrome's isolated world
+  // already gets its own copy.
+  const OWN = typeof cloneInto === 'function' ? (d) => structuredClone(d) : (d) => d;
+  if (hookPort) hookPort.onmessage = (e) => ingest(OWN(e.data));
   addEvent({ type: 'page', t: now(), url: location.href });
 
   const start = (stored) => {
