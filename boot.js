@@ -17,6 +17,10 @@ function detect() {
 }
 
 const { mode, tab } = detect();
+// Follow DevTools' theme (light or dark); elsewhere the CSS follows prefers-color-scheme.
+if (mode === 'devtools' && chrome.devtools.panels && chrome.devtools.panels.themeName === 'dark') {
+  document.documentElement.dataset.theme = 'dark';
+}
 let transport = null;
 if (mode !== 'standalone' && tab !== null) {
   // Only the extension build ships transport.js; the standalone page never imports it.

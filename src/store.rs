@@ -1,97 +1,210 @@
-//! The panel's state: the core's model behind one reactive signal.
-//! Plain data below, a reactive wrapper on top (no signals inside the model).
+//! The panel's state: the core's session model plus what only the UI needs (selection, filter,
+//! pause). Plain data in [`Store`]; [`PanelState`] is the reactive handle on top. Ingest writes the
+//! store at once but bumps the `tick` at most once per animation frame, so 1,000 frames/s cost
+//! one redraw per frame, not one per message.
 
-use socketscope_core::schema::{self, Direction, Event, ReadyState};
-use std::collections::HashMap;
+use leptos::prelude::*;
+use socketscope_core::{
+    filter::{Filter, FrameFacts},
+    jwt,
+    schema,
+    session::{ConnId, Connection, FrameRef, IngestReport, Model as Session, ModelConfig},
+    settings::Settings,
+};
 
-/// One captured frame, as the minimal list shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FrameRow {
-    pub seq: u64,
-    pub t: f64,
-    pub dir: Direction,
-    pub size: u64,
-    pub binary: bool,
-    pub data: String,
-    pub truncated: bool,
-}
+/// How many problem messages to keep for the status line (older ones are counted only).
+const MAX_PROBLEMS: usize = 50;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConnRow {
-    pub id: String,
-    pub url: String,
-    pub state: ReadyState,
-    pub opened_at: f64,
-    pub close: Option<(u16, String)>,
-    pub frames: Vec<FrameRow>,
-}
-
-/// Everything the panel knows. Ingest is idempotent per (page, seq): after a reconnect the
-/// transport may resend, and nothing may be counted twice.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Model {
-    pub connections: Vec<ConnRow>,
+#[derive(Debug, Default)]
+pub struct Store {
+    pub session: Session,
+    /// Human-readable problems with what arrived (schema errors, version mismatch).
     pub problems: Vec<String>,
-    pub events: u64,
-    seen: HashMap<String, u64>,
+    pub schema_errors: u64,
+    /// Connections created before this time are hidden unless "preserve log" is on.
+    pub navigated_at: Option<f64>,
+    /// The attached tab's last status (`loading`, `complete`, `closed`).
+    pub tab_status: Option<String>,
 }
 
-impl Model {
-    pub fn ingest_text(&mut self, text: &str) {
+impl Store {
+    pub fn new(config: ModelConfig) -> Self {
+        Store { session: Session::new(config), ..Default::default() }
+    }
+
+    fn problem(&mut self, text: String) {
+        if self.problems.len() == MAX_PROBLEMS {
+            self.problems.remove(0);
+        }
+        self.problems.push(text);
+    }
+
+    /// Validate and ingest one batch (JSON text from the transport or an import).
+    pub fn ingest_text(&mut self, text: &str) -> IngestReport {
         match schema::parse_batch(text) {
             Ok(parsed) => {
-                self.problems.extend(parsed.errors.iter().map(|e| e.to_string()));
-                for ev in parsed.events {
-                    let last = self.seen.entry(parsed.page.clone()).or_insert(0);
-                    if ev.seq <= *last {
-                        continue;
-                    }
-                    *last = ev.seq;
-                    self.apply(ev.seq, ev.event);
+                self.schema_errors += parsed.errors.len() as u64;
+                for e in &parsed.errors {
+                    self.problem(e.to_string());
                 }
+                self.session.ingest_batch(&parsed)
             }
-            Err(e) => self.problems.push(e.to_string()),
+            Err(e) => {
+                self.schema_errors += 1;
+                self.problem(e.to_string());
+                IngestReport { schema_errors: 1, ..Default::default() }
+            }
         }
     }
 
-    fn conn(&mut self, id: &str) -> Option<&mut ConnRow> {
-        self.connections.iter_mut().rev().find(|c| c.id == id)
+    /// A notice from the background, e.g. `{"v":1,"notice":"tab","status":"loading","url":...}`.
+    pub fn notice(&mut self, text: &str, now: f64) {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else { return };
+        let status = v.get("status").and_then(|s| s.as_str()).unwrap_or_default().to_string();
+        if status == "loading" {
+            self.navigated_at = Some(now);
+        }
+        self.tab_status = Some(status);
     }
 
-    fn apply(&mut self, seq: u64, event: Event) {
-        self.events += 1;
-        match event {
-            Event::Socket { id, t, url, .. } => self.connections.push(ConnRow {
-                id,
-                url,
-                state: ReadyState::Connecting,
-                opened_at: t,
-                close: None,
-                frames: Vec::new(),
-            }),
-            Event::State { id, state, .. } => {
-                if let Some(c) = self.conn(&id) {
-                    c.state = state;
-                }
+    pub fn clear(&mut self) {
+        let config = self.session.config.clone();
+        *self = Store { session: Session::new(config), tab_status: self.tab_status.take(), ..Default::default() };
+    }
+
+    /// Connections to list: all of them with "preserve log", else those since the last navigation.
+    pub fn visible_connections(&self, preserve_log: bool) -> impl Iterator<Item = &Connection> {
+        let cut = if preserve_log { None } else { self.navigated_at };
+        self.session.connections().iter().filter(move |c| cut.is_none_or(|t| c.created >= t || c.state() != schema::ReadyState::Closed))
+    }
+
+    /// The connection a user most likely wants: the latest one with a problem, else the latest.
+    pub fn most_relevant(&self, preserve_log: bool) -> Option<ConnId> {
+        let visible: Vec<&Connection> = self.visible_connections(preserve_log).collect();
+        visible.iter().rev().find(|c| has_problem(c)).or(visible.last()).map(|c| c.id)
+    }
+
+    /// Indices of the frames of `conn` that pass `filter`, in order.
+    pub fn filtered(&self, conn: ConnId, filter: &Filter) -> Vec<u32> {
+        self.filtered_range(conn, filter, 0..u32::MAX)
+    }
+
+    /// Like [`Store::filtered`], over frame indices in `range` only (for incremental filtering).
+    pub fn filtered_range(&self, conn: ConnId, filter: &Filter, range: std::ops::Range<u32>) -> Vec<u32> {
+        let Some(c) = self.session.connection(conn) else { return Vec::new() };
+        let protocol = c.protocol().map(|(p, _)| p.label()).unwrap_or("");
+        let mut out = Vec::new();
+        for i in range.start..range.end.min(c.frames.len() as u32) {
+            let Some(f) = self.session.frame(FrameRef { conn, index: i }) else { continue };
+            let facts = FrameFacts {
+                direction: f.record.dir(),
+                text: f.text().unwrap_or(""),
+                topic: f.topic,
+                event: f.event,
+                protocol,
+                heartbeat: f.record.kind() == socketscope_core::protocols::Kind::Heartbeat,
+            };
+            if filter.matches(&facts) {
+                out.push(i);
             }
-            Event::Frame { id, t, dir, op, size, data, truncated } => {
-                if let Some(c) = self.conn(&id) {
-                    let binary = op == schema::Opcode::Binary;
-                    c.frames.push(FrameRow { seq, t, dir, size, binary, data, truncated });
-                }
-            }
-            Event::Close { id, code, reason, .. } => {
-                if let Some(c) = self.conn(&id) {
-                    c.state = ReadyState::Closed;
-                    c.close = Some((code, reason));
-                }
-            }
-            Event::Page { .. }
-            | Event::CloseCall { .. }
-            | Event::Error { .. }
-            | Event::SendError { .. }
-            | Event::Handshake { .. }
-            | Event::Dropped { .. } => {}
+        }
+        out
+    }
+}
+
+/// Something went wrong on this connection (used to pick what to show first).
+pub fn has_problem(c: &Connection) -> bool {
+    let bad_close = c.close.as_ref().is_some_and(|cl| !matches!(cl.code, 1000 | 1001));
+    let bad_handshake = c.handshake.as_ref().is_some_and(|h| h.status.is_some_and(|s| s != 101) || h.error.is_some());
+    bad_close || bad_handshake || !c.errors.is_empty() || !c.send_errors.is_empty()
+}
+
+/// The URL with every JWT replaced, for lists and titles (tokens are shown only in the token card).
+pub fn mask_tokens_in_url(url: &str) -> String {
+    let mut out = url.to_string();
+    for found in jwt::find_in_url(url) {
+        out = out.replace(&found.token, &mask(&found.token));
+    }
+    out
+}
+
+fn mask(token: &str) -> String {
+    let head: String = token.chars().take(6).collect();
+    format!("{head}…(JWT, {} chars)", token.len())
+}
+
+/// The reactive handle every component gets from context.
+#[derive(Clone, Copy)]
+pub struct PanelState {
+    pub store: StoredValue<Store>,
+    tick: RwSignal<u64>,
+    scheduled: StoredValue<bool>,
+    pub selected: RwSignal<Option<ConnId>>,
+    /// The user picked a connection; stop auto-selecting.
+    pub pinned: RwSignal<bool>,
+    pub selected_frame: RwSignal<Option<u32>>,
+    pub paused: RwSignal<bool>,
+    pub settings: RwSignal<Settings>,
+    pub filter_text: RwSignal<String>,
+    pub status: RwSignal<String>,
+}
+
+impl PanelState {
+    pub fn new(store: Store, settings: Settings) -> Self {
+        PanelState {
+            store: StoredValue::new(store),
+            tick: RwSignal::new(0),
+            scheduled: StoredValue::new(false),
+            selected: RwSignal::new(None),
+            pinned: RwSignal::new(false),
+            selected_frame: RwSignal::new(None),
+            paused: RwSignal::new(false),
+            settings: RwSignal::new(settings),
+            filter_text: RwSignal::new(String::new()),
+            status: RwSignal::new(String::new()),
+        }
+    }
+
+    /// Read the store and re-run when it changes.
+    pub fn read<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
+        self.tick.track();
+        self.store.with_value(f)
+    }
+
+    /// Change the store and redraw on the next animation frame.
+    pub fn write<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        let out = self.store.try_update_value(f).expect("store is alive for the page's lifetime");
+        self.schedule();
+        out
+    }
+
+    /// Change the store and redraw now (user actions, tests).
+    pub fn write_now<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        let out = self.store.try_update_value(f).expect("store is alive for the page's lifetime");
+        self.tick.update(|t| *t += 1);
+        out
+    }
+
+    fn schedule(&self) {
+        if self.scheduled.get_value() {
+            return;
+        }
+        self.scheduled.set_value(true);
+        let this = *self;
+        request_animation_frame(move || {
+            this.scheduled.set_value(false);
+            this.tick.update(|t| *t += 1);
+        });
+    }
+
+    /// The connection on screen: the user's pick, else the most relevant.
+    pub fn current(&self) -> Option<ConnId> {
+        let preserve = self.settings.with(|s| s.preserve_log);
+        let auto = self.read(|s| s.most_relevant(preserve));
+        if self.pinned.get() {
+            self.selected.get().or(auto)
+        } else {
+            auto
         }
     }
 }
@@ -100,16 +213,39 @@ impl Model {
 mod tests {
     use super::*;
 
+    const BATCH: &str = r#"{"v":1,"page":"p","events":[
+        {"seq":1,"type":"socket","id":"p:1","t":1,"url":"ws://h/ok"},
+        {"seq":2,"type":"frame","id":"p:1","t":2,"dir":"out","op":"text","size":5,"data":"hello"},
+        {"seq":3,"type":"socket","id":"p:2","t":3,"url":"ws://h/bad"},
+        {"seq":4,"type":"close","id":"p:2","t":4,"code":4001,"reason":"auth","was_clean":true,"initiator":"server"},
+        {"seq":5,"type":"socket","id":"p:3","t":5,"url":"ws://h/later"}]}"#;
+
     #[test]
-    fn resent_events_are_not_counted_twice() {
-        let batch = r#"{"v":1,"page":"p","events":[
-            {"seq":1,"type":"socket","id":"p:1","t":1,"url":"ws://h/"},
-            {"seq":2,"type":"frame","id":"p:1","t":2,"dir":"out","op":"text","size":5,"data":"hello"}]}"#;
-        let mut m = Model::default();
-        m.ingest_text(batch);
-        m.ingest_text(batch);
-        assert_eq!(m.connections.len(), 1);
-        assert_eq!(m.connections[0].frames.len(), 1);
-        assert_eq!(m.connections[0].frames[0].data, "hello");
+    fn resent_batches_change_nothing_and_problems_are_kept() {
+        let mut s = Store::default();
+        s.ingest_text(BATCH);
+        let again = s.ingest_text(BATCH);
+        assert_eq!(again.applied, 0);
+        assert_eq!(s.session.connections().len(), 3);
+        s.ingest_text(r#"{"v":9,"page":"p","events":[]}"#);
+        assert_eq!(s.schema_errors, 1);
+        assert!(s.problems[0].contains("v9"));
+    }
+
+    #[test]
+    fn most_relevant_is_latest_with_a_problem() {
+        let mut s = Store::default();
+        s.ingest_text(BATCH);
+        let c = s.most_relevant(false).unwrap();
+        assert_eq!(s.session.connection(c).unwrap().url, "ws://h/bad");
+    }
+
+    #[test]
+    fn urls_are_listed_with_tokens_masked() {
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
+        let masked = mask_tokens_in_url(&format!("ws://h/ws/chat/1/?token={token}&x=1"));
+        assert!(!masked.contains(token), "{masked}");
+        assert!(masked.starts_with("ws://h/ws/chat/1/?token=eyJhbG…(JWT"), "{masked}");
+        assert!(masked.ends_with("&x=1"));
     }
 }

@@ -25,6 +25,18 @@ pub enum Incoming {
     Notice(String),
 }
 
+/// What components get from context: a Copy handle (the JS object itself is not `Send`).
+pub type TransportHandle = leptos::prelude::StoredValue<JsTransport, leptos::prelude::LocalStorage>;
+
+/// Send through the handle if there is one; the error says what to do.
+pub fn send_via(handle: Option<TransportHandle>, command: &Command) -> Result<(), String> {
+    use leptos::prelude::WithValue;
+    match handle {
+        Some(h) => h.with_value(|t| t.send(command)),
+        None => Err("no page is attached (standalone page or imported session): open Socketscope on a tab to send commands".into()),
+    }
+}
+
 #[derive(Clone)]
 pub struct JsTransport {
     inner: Option<std::rc::Rc<JsTransportObject>>,

@@ -54,6 +54,13 @@ impl std::fmt::Display for FilterError {
     }
 }
 
+/// Two filters are equal when they were made from the same spec (the compiled parts follow from it).
+impl PartialEq for Filter {
+    fn eq(&self, other: &Self) -> bool {
+        self.spec == other.spec
+    }
+}
+
 impl Filter {
     pub fn new(spec: FilterSpec) -> Result<Filter, FilterError> {
         let raw = spec.text.trim();

@@ -1,138 +1,120 @@
+//! The app: wires the transport to the store, provides the state, picks the view for the mode.
+
 use crate::{
     mode::Mode,
-    store::{ConnRow, Model},
+    store::{PanelState, Store},
     transport::{Incoming, JsTransport},
+    ui::panel::SessionView,
 };
 use leptos::prelude::*;
-use socketscope_core::schema::{Command, Direction, ReadyState, VERSION};
+use socketscope_core::schema::{Command, VERSION};
+use socketscope_core::settings::{self, Settings};
+use wasm_bindgen::JsCast;
 
-/// Wires the transport to the model, then renders the panel.
+const SETTINGS_KEY: &str = "socketscope.settings";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Settings are remembered in the extension (they hold no secrets: keys are kept only on opt-in,
+/// inside the token card). The standalone page stores nothing unless the user asks.
+fn load_settings(mode: Mode) -> (Settings, Vec<String>) {
+    if mode == Mode::Standalone {
+        return (Settings::default(), Vec::new());
+    }
+    match storage().and_then(|s| s.get_item(SETTINGS_KEY).ok().flatten()) {
+        Some(text) => settings::load(&text),
+        None => (Settings::default(), Vec::new()),
+    }
+}
+
 #[component]
 pub fn App(mode: Mode, transport: JsTransport) -> impl IntoView {
-    let model = RwSignal::new(Model::default());
-    let notice = RwSignal::new(String::new());
+    let (settings, problems) = load_settings(mode);
+    let mut store = Store::default();
+    store.problems.extend(problems);
+    let state = PanelState::new(store, settings);
+    provide_context(state);
+    provide_context(mode);
+    if transport.is_connected() {
+        provide_context::<crate::transport::TransportHandle>(StoredValue::new_local(transport.clone()));
+    }
+
     transport.listen(move |msg| match msg {
-        Incoming::Batch(text) => model.update(|m| m.ingest_text(&text)),
-        Incoming::Notice(text) => notice.set(text),
+        Incoming::Batch(text) => {
+            state.write(|s| s.ingest_text(&text));
+        }
+        Incoming::Notice(text) => state.write(|s| s.notice(&text, js_sys::Date::now())),
     });
     if transport.is_connected() {
-        let _ = transport.send(&Command::Sync { v: VERSION, page: None, since: 0 });
+        let t = transport.clone();
+        // Settings reach the page whenever they change (install now, configure later).
+        Effect::new(move |_| {
+            let capture = state.settings.with(|s| s.capture.clone());
+            let _ = t.send(&Command::Settings { v: VERSION, settings: capture });
+        });
+        if let Err(e) = transport.send(&Command::Sync { v: VERSION, page: None, since: 0 }) {
+            state.status.set(e);
+        }
     }
-    view! { <Panel mode=mode model=model notice=notice /> }
-}
+    if mode != Mode::Standalone {
+        Effect::new(move |_| {
+            let text = state.settings.with(|s| serde_json::to_string(s).unwrap_or_default());
+            if let Some(s) = storage() {
+                let _ = s.set_item(SETTINGS_KEY, &text);
+            }
+        });
+    }
+    install_keyboard(state);
 
-/// Everything visible, over a model signal (render tests drive this directly).
-#[component]
-pub fn Panel(mode: Mode, model: RwSignal<Model>, notice: RwSignal<String>) -> impl IntoView {
-    let selected = RwSignal::new(None::<String>);
-
-    let counts = move || {
-        model.with(|m| {
-            let frames: usize = m.connections.iter().map(|c| c.frames.len()).sum();
-            format!("{} connections · {} frames · {} schema problems", m.connections.len(), frames, m.problems.len())
-        })
-    };
-    let empty_hint = match mode {
-        Mode::Standalone => "Standalone page: install the extension to capture live sockets.",
-        Mode::Unattached => "No tab attached: open this page as panel.html?tab=<id>, or use the DevTools panel.",
+    let hint = match mode {
+        Mode::Standalone => "Standalone page: install the extension to capture live sockets, or import a HAR or session file.",
+        Mode::Unattached => "No tab attached: open this page as panel.html?tab=<id>, or use the Socketscope panel in DevTools.",
         Mode::DevTools { .. } | Mode::Tab { .. } => {
-            "No WebSocket yet. Sockets opened before the extension was installed need a reload."
+            "No WebSocket yet. Sockets opened before the extension was installed or enabled appear after a reload of the page."
         }
     };
-
+    let tab_gone = move || state.read(|s| s.tab_status.as_deref() == Some("closed"));
     view! {
-        <header class="bar">
-            <strong>"Socketscope"</strong>
+        <div class="app" data-mode=mode.label()>
             <span class="mode" data-testid="mode">{mode.label()}</span>
-            <span class="counts" data-testid="counts">{counts}</span>
-        </header>
-        <main class="split">
-            <section class="connections" aria-label="Connections">
-                <Show when=move || model.with(|m| m.connections.is_empty())>
-                    <p class="empty" data-testid="empty">{empty_hint}</p>
-                </Show>
-                <ul>
-                    <For
-                        each=move || model.with(|m| m.connections.iter().map(|c| c.id.clone()).collect::<Vec<_>>())
-                        key=|id| id.clone()
-                        children=move |id| {
-                            let row_id = id.clone();
-                            let row = move || model.with(|m| m.connections.iter().find(|c| c.id == row_id).cloned());
-                            let click_id = id.clone();
-                            view! {
-                                <li class="conn" data-testid="connection" on:click=move |_| selected.set(Some(click_id.clone()))>
-                                    {move || row().map(|c| view! { <ConnSummary conn=c /> })}
-                                </li>
-                            }
-                        }
-                    />
-                </ul>
-            </section>
-            <section class="frames" aria-label="Frames">
-                {move || {
-                    let id = selected.get().or_else(|| model.with(|m| m.connections.last().map(|c| c.id.clone())));
-                    id.and_then(|id| model.with(|m| m.connections.iter().find(|c| c.id == id).cloned()))
-                        .map(|c| view! { <FrameList conn=c /> })
-                }}
-            </section>
-        </main>
-        <footer class="problems" data-testid="problems">
-            {move || model.with(|m| m.problems.last().cloned().unwrap_or_default())}
-            {move || notice.get()}
-        </footer>
+            <Show when=tab_gone>
+                <p class="notice" role="alert" data-testid="tab-closed">"The inspected tab was closed. What was captured stays here until you clear it or close this page."</p>
+            </Show>
+            {match mode {
+                Mode::Standalone => view! { <crate::ui::standalone::StandalonePage /> }.into_any(),
+                _ => view! { <SessionView live=true empty_hint=hint /> }.into_any(),
+            }}
+        </div>
     }
 }
 
-fn state_name(s: ReadyState) -> &'static str {
-    match s {
-        ReadyState::Connecting => "CONNECTING",
-        ReadyState::Open => "OPEN",
-        ReadyState::Closing => "CLOSING",
-        ReadyState::Closed => "CLOSED",
-    }
-}
-
-#[component]
-fn ConnSummary(conn: ConnRow) -> impl IntoView {
-    let (ins, outs) = conn.frames.iter().fold((0, 0), |(i, o), f| match f.dir {
-        Direction::In => (i + 1, o),
-        Direction::Out => (i, o + 1),
-    });
-    let close = conn.close.map(|(code, reason)| format!(" · closed {code} {reason}"));
-    view! {
-        <span class="state" data-state=state_name(conn.state)>{state_name(conn.state)}</span>
-        " "
-        <span class="url" data-testid="conn-url">{conn.url}</span>
-        <span class="counts">{format!(" ↓{ins} ↑{outs}")}</span>
-        {close}
-    }
-}
-
-#[component]
-fn FrameList(conn: ConnRow) -> impl IntoView {
-    let base = conn.opened_at;
-    let rows = conn
-        .frames
-        .into_iter()
-        .map(|f| {
-            let arrow = if f.dir == Direction::In { "↓" } else { "↑" };
-            let body = if f.binary { format!("[binary {} B] {}", f.size, f.data) } else { f.data };
-            let cut = f.truncated.then(|| format!(" … ({} B in all)", f.size));
-            view! {
-                <tr data-testid="frame" data-dir=if f.dir == Direction::In { "in" } else { "out" }>
-                    <td>{arrow}</td>
-                    <td class="num">{format!("{:.1} ms", f.t - base)}</td>
-                    <td class="num">{f.size}</td>
-                    <td class="payload">{body}{cut}</td>
-                </tr>
+/// `/` focuses the filter, Esc leaves it (or closes the frame details).
+fn install_keyboard(state: PanelState) {
+    let handler = window_event_listener(leptos::ev::keydown, move |ev| {
+        let in_field = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        match ev.key().as_str() {
+            "/" if !in_field => {
+                ev.prevent_default();
+                if let Some(el) = document().get_element_by_id("frame-filter") {
+                    let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+                }
             }
-        })
-        .collect_view();
-    view! {
-        <h2 class="conn-title">{conn.url}</h2>
-        <table class="frame-list">
-            <thead><tr><th></th><th>"time"</th><th>"bytes"</th><th>"data"</th></tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
+            "Escape" => {
+                if in_field {
+                    if let Some(el) = document().active_element() {
+                        let _ = el.unchecked_into::<web_sys::HtmlElement>().blur();
+                    }
+                } else {
+                    state.selected_frame.set(None);
+                }
+            }
+            _ => {}
+        }
+    });
+    std::mem::forget(handler);
 }

@@ -1,0 +1,59 @@
+//! Small text formatters shared by the views.
+
+use socketscope_core::schema::ReadyState;
+
+pub fn state_name(s: ReadyState) -> &'static str {
+    match s {
+        ReadyState::Connecting => "CONNECTING",
+        ReadyState::Open => "OPEN",
+        ReadyState::Closing => "CLOSING",
+        ReadyState::Closed => "CLOSED",
+    }
+}
+
+/// `850 ms`, `2.4 s`, `3 min 05 s`, `2 h 10 min`.
+pub fn duration(ms: f64) -> String {
+    let ms = ms.max(0.0);
+    if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else if ms < 60_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else if ms < 3_600_000.0 {
+        let s = (ms / 1000.0) as u64;
+        format!("{} min {:02} s", s / 60, s % 60)
+    } else {
+        let m = (ms / 60_000.0) as u64;
+        format!("{} h {:02} min", m / 60, m % 60)
+    }
+}
+
+/// Wall-clock time of day with milliseconds, in UTC (the panel has no time-zone database).
+pub fn clock(epoch_ms: f64) -> String {
+    let ms = epoch_ms.max(0.0) as u64;
+    let (s, milli) = (ms / 1000, ms % 1000);
+    format!("{:02}:{:02}:{:02}.{milli:03}", (s / 3600) % 24, (s / 60) % 60, s % 60)
+}
+
+pub fn bytes(n: u64) -> String {
+    if n < 1024 {
+        format!("{n} B")
+    } else if n < 1024 * 1024 {
+        format!("{:.1} KiB", n as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(duration(850.0), "850 ms");
+        assert_eq!(duration(2400.0), "2.4 s");
+        assert_eq!(duration(185_000.0), "3 min 05 s");
+        assert_eq!(clock(3_723_004.0), "01:02:03.004");
+        assert_eq!(bytes(2048), "2.0 KiB");
+    }
+}

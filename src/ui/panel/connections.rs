@@ -1,0 +1,165 @@
+//! The connections list (grouped by endpoint, so reconnects sit together with their backoff) and
+//! the chosen connection's header.
+
+use super::shell;
+use crate::store::{has_problem, mask_tokens_in_url, PanelState};
+use crate::ui::format::{duration, state_name};
+use leptos::prelude::*;
+use socketscope_core::session::{ConnId, Connection};
+
+/// One row's worth of facts, copied out of the model so the row redraws only when they change.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    id: ConnId,
+    url: String,
+    state: &'static str,
+    protocol: String,
+    ins: u64,
+    outs: u64,
+    duration: String,
+    close: Option<u16>,
+    problem: bool,
+    /// "reconnect 3 after 2.0 s" for the 2nd and later connection to one endpoint.
+    reconnect: Option<String>,
+}
+
+fn row(c: &Connection, reconnect: Option<String>, now: f64) -> Row {
+    let end = c.ended_at().unwrap_or(now);
+    Row {
+        id: c.id,
+        url: mask_tokens_in_url(&c.url),
+        state: state_name(c.state()),
+        protocol: c.protocol().map(|(p, _)| p.label().to_string()).unwrap_or_default(),
+        ins: c.counters.frames[0],
+        outs: c.counters.frames[1],
+        duration: duration(end - c.created),
+        close: c.close.as_ref().map(|cl| cl.code),
+        problem: has_problem(c),
+        reconnect,
+    }
+}
+
+#[component]
+pub fn ConnectionList() -> impl IntoView {
+    let state = expect_context::<PanelState>();
+    let rows = move || {
+        let preserve = state.settings.with(|s| s.preserve_log);
+        let now = js_sys::Date::now();
+        state.read(|s| {
+            let mut out = Vec::new();
+            for c in s.visible_connections(preserve) {
+                let ep = &s.session.endpoints()[c.endpoint];
+                let pos = ep.connections.iter().position(|&x| x == c.id).unwrap_or(0);
+                let reconnect = (pos > 0).then(|| {
+                    let prev = s.session.connection(ep.connections[pos - 1]);
+                    let gap = prev.and_then(|p| p.ended_at()).map(|e| c.created - e);
+                    match gap {
+                        Some(g) => format!("reconnect #{pos} after {}", duration(g)),
+                        None => format!("reconnect #{pos}"),
+                    }
+                });
+                out.push(row(c, reconnect, now));
+            }
+            out
+        })
+    };
+    view! {
+        <ul class="conn-list" role="listbox" aria-label="WebSocket connections">
+            <For each=rows key=|r| (r.id, r.state, r.ins, r.outs, r.close, r.duration.clone()) let:r>
+                <ConnRow r=r />
+            </For>
+        </ul>
+    }
+}
+
+#[component]
+fn ConnRow(r: Row) -> impl IntoView {
+    let state = expect_context::<PanelState>();
+    let id = r.id;
+    let selected = move || state.current() == Some(id);
+    let pick = move || {
+        state.selected.set(Some(id));
+        state.pinned.set(true);
+        state.selected_frame.set(None);
+    };
+    let counts = format!("↓{} ↑{}", r.ins, r.outs);
+    view! {
+        <li class="conn" class:problem=r.problem class:selected=selected role="option"
+            aria-selected=move || selected().to_string() tabindex="0" data-testid="connection"
+            on:click=move |_| pick()
+            on:keydown=move |ev| if ev.key() == "Enter" { pick() }>
+            <span class="badge" data-state=r.state>{r.state}</span>
+            {r.close.map(|c| view! { <span class="badge code" data-testid="close-code">{c}</span> })}
+            <span class="url" data-testid="conn-url">{r.url}</span>
+            <span class="meta">
+                {(!r.protocol.is_empty()).then(|| view! { <span class="proto">{r.protocol}</span> })}
+                <span>{counts}</span>
+                <span>{r.duration}</span>
+                {r.reconnect.map(|t| view! { <span class="reconnect">{t}</span> })}
+            </span>
+        </li>
+    }
+}
+
+/// URL, state, protocol, counts, creation stack, and copy-as-command buttons.
+#[component]
+pub fn ConnectionHeader(conn: ConnId, live: bool) -> impl IntoView {
+    let state = expect_context::<PanelState>();
+    let info = move || {
+        state.read(|s| {
+            s.session.connection(conn).map(|c| {
+                (
+                    mask_tokens_in_url(&c.url),
+                    c.url.clone(),
+                    c.requested.clone(),
+                    c.negotiated.clone(),
+                    c.frame_url.clone(),
+                    c.stack.clone(),
+                    state_name(c.state()),
+                    c.protocol().map(|(p, by)| format!("{} ({by:?})", p.label())),
+                )
+            })
+        })
+    };
+    let copy = move |which: &'static str| {
+        if let Some((_, url, protos, _, frame_url, ..)) = info() {
+            let origin = origin_of(&frame_url);
+            let cmd = match which {
+                "websocat" => shell::websocat(&url, &protos, origin.as_deref()),
+                _ => shell::wscat(&url, &protos, origin.as_deref()),
+            };
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&cmd);
+            }
+            state.status.set(format!("Copied a {which} command (it contains the token: share it with care)."));
+        }
+    };
+    let _ = live;
+    move || {
+        info().map(|(masked, _, requested, negotiated, _, stack, st, proto)| {
+            view! {
+                <div class="conn-head">
+                    <h2 class="conn-title" data-testid="conn-title">{masked}</h2>
+                    <div class="meta">
+                        <span class="badge" data-state=st>{st}</span>
+                        {proto.map(|p| view! { <span data-testid="protocol">{p}</span> })}
+                        {(!requested.is_empty()).then(|| view! { <span>"requested: " {requested.join(", ")}</span> })}
+                        {negotiated.map(|p| view! { <span>"negotiated: " {p}</span> })}
+                        <button class="link" on:click=move |_| copy("websocat")>"Copy as websocat"</button>
+                        <button class="link" on:click=move |_| copy("wscat")>"Copy as wscat"</button>
+                    </div>
+                    {(!stack.is_empty()).then(|| view! {
+                        <details class="stack"><summary>"Opened by"</summary><pre>{stack}</pre></details>
+                    })}
+                </div>
+            }
+        })
+    }
+}
+
+fn origin_of(url: &str) -> Option<String> {
+    let scheme_end = url.find("://")?;
+    let rest = &url[scheme_end + 3..];
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    Some(format!("{}{}", &url[..scheme_end + 3], &rest[..host_end]))
+}

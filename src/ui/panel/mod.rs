@@ -1,0 +1,67 @@
+//! The live panel (DevTools panel and extension tab), and the same views over an imported
+//! session in the standalone page. Every view reads the [`PanelState`] from context.
+
+pub mod actions;
+pub mod compose;
+pub mod connections;
+pub mod frames;
+pub mod lanes;
+pub mod shell;
+pub mod timeline;
+pub mod toolbar;
+
+use crate::store::PanelState;
+use leptos::prelude::*;
+
+/// What the right-hand side shows under the connection header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Frames,
+    Topics,
+}
+
+/// Connections on the left; the chosen connection's header, timeline, analysis and frames on the right.
+#[component]
+pub fn SessionView(
+    /// Live capture (pause, send, force-close available) or an imported session.
+    live: bool,
+    /// Shown when there is no connection at all.
+    empty_hint: &'static str,
+) -> impl IntoView {
+    let state = expect_context::<PanelState>();
+    let tab = RwSignal::new(Tab::Frames);
+    let has_any = move || state.read(|s| !s.session.connections().is_empty());
+    view! {
+        <div class="session">
+            <toolbar::Toolbar live=live />
+            <div class="split">
+                <section class="connections" aria-label="Connections">
+                    <Show when=has_any fallback=move || view! { <p class="empty" data-testid="empty">{empty_hint}</p> }>
+                        <connections::ConnectionList />
+                    </Show>
+                </section>
+                <section class="detail" aria-label="Connection details">
+                    {move || state.current().map(|conn| view! {
+                        <connections::ConnectionHeader conn=conn live=live />
+                        <timeline::Timeline conn=conn />
+                        <crate::ui::analysis::ConnectionAnalysis conn=conn />
+                        <div class="tabs" role="tablist">
+                            <button role="tab" aria-selected=move || (tab.get() == Tab::Frames).to_string() on:click=move |_| tab.set(Tab::Frames)>"Frames"</button>
+                            <button role="tab" aria-selected=move || (tab.get() == Tab::Topics).to_string() on:click=move |_| tab.set(Tab::Topics)>"Topics"</button>
+                        </div>
+                        {move || match tab.get() {
+                            Tab::Frames => view! { <frames::FramePane conn=conn /> }.into_any(),
+                            Tab::Topics => view! { <lanes::TopicLanes conn=conn on_pick=move |_| tab.set(Tab::Frames) /> }.into_any(),
+                        }}
+                        {live.then(|| view! { <actions::LiveActions conn=conn /> })}
+                    })}
+                </section>
+            </div>
+            <footer class="problems" data-testid="problems" role="status">
+                {move || state.read(|s| s.problems.last().cloned().unwrap_or_default())}
+                " "
+                {move || state.status.get()}
+            </footer>
+        </div>
+    }
+}

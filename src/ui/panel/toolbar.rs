@@ -1,0 +1,59 @@
+//! Pause, clear, preserve log, export, and the counts.
+
+use crate::{store::PanelState, transport::{send_via, TransportHandle}};
+use leptos::prelude::*;
+use socketscope_core::schema::{Command, VERSION};
+
+#[component]
+pub fn Toolbar(live: bool) -> impl IntoView {
+    let state = expect_context::<PanelState>();
+    let transport = use_context::<TransportHandle>();
+    let counts = move || {
+        state.read(|s| {
+            let conns = s.session.connections();
+            let frames: u64 = conns.iter().map(|c| c.frames.len() as u64).sum();
+            format!("{} connections · {} frames · {} schema problems", conns.len(), frames, s.schema_errors)
+        })
+    };
+    let toggle_pause = move |_| {
+        let paused = !state.paused.get_untracked();
+        state.paused.set(paused);
+        if let Err(e) = send_via(transport, &Command::Pause { v: VERSION, paused }) {
+            state.status.set(e);
+        }
+    };
+    let clear = move |_| {
+        state.write_now(|s| s.clear());
+        state.selected.set(None);
+        state.pinned.set(false);
+        state.selected_frame.set(None);
+    };
+    let export_session = move |_| crate::ui::analysis::export(state, crate::ui::analysis::ExportKind::Session);
+    let export_har = move |_| crate::ui::analysis::export(state, crate::ui::analysis::ExportKind::Har);
+    view! {
+        <header class="bar" role="toolbar" aria-label="Recording">
+            <strong>"Socketscope"</strong>
+            {live.then(|| view! {
+                <button on:click=toggle_pause data-testid="pause" aria-pressed=move || state.paused.get().to_string()>
+                    {move || if state.paused.get() { "Resume" } else { "Pause" }}
+                </button>
+            })}
+            <button on:click=clear data-testid="clear" title="Forget everything captured so far">"Clear"</button>
+            <label title="Keep connections from before the last reload or navigation">
+                <input type="checkbox" data-testid="preserve-log"
+                    prop:checked=move || state.settings.with(|s| s.preserve_log)
+                    on:change=move |ev| { let on = event_target_checked(&ev); state.settings.update(|s| s.preserve_log = on) } />
+                "Preserve log"
+            </label>
+            <button on:click=export_session data-testid="export-session">"Export session"</button>
+            <button on:click=export_har data-testid="export-har">"Export HAR"</button>
+            <label title="Replace tokens in exports">
+                <input type="checkbox" data-testid="redact"
+                    prop:checked=move || state.settings.with(|s| s.redact_exports)
+                    on:change=move |ev| { let on = event_target_checked(&ev); state.settings.update(|s| s.redact_exports = on) } />
+                "Redact tokens"
+            </label>
+            <span class="counts" data-testid="counts">{counts}</span>
+        </header>
+    }
+}
