@@ -7,5 +7,7 @@ pub mod schema;
 pub mod filter;
 pub mod settings;
 pub mod close_codes;
+pub mod diagnostics;
 pub mod protocols;
+pub mod jwt;
 pub mod session;
