@@ -218,7 +218,10 @@ impl<'a> Scan<'a> {
             }
             *j > s
         };
-        if !digits(&mut j) {
+        // Integer part: `0` alone, or a non-zero digit and more (JSON has no leading zeros).
+        if b.get(j) == Some(&b'0') {
+            j += 1;
+        } else if !digits(&mut j) {
             return Err(Reason::BadNumber);
         }
         if b.get(j) == Some(&b'.') {
@@ -413,7 +416,7 @@ mod tests {
             assert!(is_json(g.as_bytes()).is_ok(), "{g}");
             assert!(serde_json::from_str::<serde_json::Value>(g).is_ok());
         }
-        let bad = ["{", "[1,]", r#"{"a" 1}"#, "01x", "[1 2]", r#"{"a":1,}"#, "nul", "\"\\x\""];
+        let bad = ["{", "[1,]", "01", "-", "1.", "1e", r#"{"a" 1}"#, "01x", "[1 2]", r#"{"a":1,}"#, "nul", "\"\\x\""];
         for b in bad {
             assert!(is_json(b.as_bytes()).is_err(), "{b}");
         }

@@ -76,10 +76,10 @@ pub fn decode_typed<'a>(input: &FrameInput<'a>, cfg: &TypedJsonConfig, url_topic
     let text = input.as_text(P)?;
     let b = text.as_bytes();
     let mut s = Scan::new(b);
-    match s.peek() {
-        Token::Object => {}
-        Token::Other | Token::End => return Err(Mismatch::at(P, Reason::NotJson, s.i)),
-        _ => return Err(Mismatch::at(P, Reason::NotAnObject, s.i)),
+    if s.peek() != Token::Object {
+        // Say which: not JSON at all (the usual cause of a 4005-style close) or other JSON.
+        let reason = if json_scan::is_json(b).is_ok() { Reason::NotAnObject } else { Reason::NotJson };
+        return Err(Mismatch::at(P, reason, s.i));
     }
     let mut ty = None;
     s.object(|k, v| {

@@ -18,6 +18,7 @@ pub struct Exchange {
     /// Frame index of the request.
     pub request: u32,
     pub request_dir: Direction,
+    /// The correlation key (ref, id, ack id with namespace, receipt...).
     pub key: Box<str>,
     /// The request's kind (Join, Leave, Push, Heartbeat...).
     pub kind: Kind,

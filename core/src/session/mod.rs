@@ -170,6 +170,12 @@ impl Model {
     }
 
     fn page_mut(&mut self, id: &str) -> usize {
+        // Events come in runs from one page: check the last page before hashing.
+        if let Some(last) = self.pages.last() {
+            if last.id == id {
+                return self.pages.len() - 1;
+            }
+        }
         if let Some(&i) = self.page_index.get(id) {
             return i;
         }
