@@ -14,6 +14,11 @@ export function freePort() {
   });
 }
 
+// Children still running when this process exits (a failed test, an uncaught error) are killed,
+// so no redis-server or daphne outlives the test that started it.
+const live = new Set();
+process.on('exit', () => live.forEach((c) => c.kill('SIGKILL')));
+
 /**
  * Spawns `cmd args` and resolves once a stdout/stderr line matches `ready` (a RegExp), with
  * {child, output(), stop()}. Rejects with the output so far if it exits or times out first.
@@ -21,7 +26,12 @@ export function freePort() {
 export function startProcess(cmd, args, { env = {}, cwd, ready, timeoutMs = 20000, name = cmd } = {}) {
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  live.add(child);
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      live.delete(child);
+      resolve({ code, signal });
+    }));
   const handle = {
     child,
     output: () => out,
