@@ -167,12 +167,12 @@ async fn standalone_page_finds_the_token_in_a_pasted_url_and_looks_up_a_code() {
     assert!(text(&one(&el, "[data-testid=token-card]")).contains("URL query parameter `token`"));
 
     click(&one(&el, "[data-testid=tab-close]"));
-    type_into(&one(&el, "[data-testid=close-code]"), "1006");
+    type_into(&one(&el, "[data-testid=close-lookup-code]"), "1006");
     leptos::task::tick().await;
     assert!(text(&one(&el, "[data-testid=close-title]")).contains("1006"));
     let hash = web_sys::window().unwrap().location().hash().unwrap();
     assert_eq!(hash, "#code=1006");
-    type_into(&one(&el, "[data-testid=close-code]"), "70000");
+    type_into(&one(&el, "[data-testid=close-lookup-code]"), "70000");
     leptos::task::tick().await;
     assert!(text(&one(&el, "[data-testid=close-status]")).contains("from 0 to 65535"));
 }

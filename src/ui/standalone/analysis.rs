@@ -1,13 +1,83 @@
-//! What an imported file shows. Placeholder until the core's HAR and session import exist.
+//! Offline analysis: an imported HAR or session becomes a session model (by the core's importers)
+//! and is shown with the panel's own views (`crate::ui::panel::SessionView`, live = false): the
+//! same connections, timelines, topic lanes, token and close cards and diagnostics.
 
+use crate::store::{PanelState, Store};
+use crate::ui::cards::{DiagnosticItem, DiagnosticsList};
+use crate::ui::panel::SessionView;
+use leptos::context::Provider;
 use leptos::prelude::*;
+use socketscope_core::diagnostics::Severity;
+use socketscope_core::export::{import_session, ImportError, Imported};
+use socketscope_core::har::import_har;
+use socketscope_core::settings::Settings;
 
+/// A file the user dropped, imported by the core.
+pub struct Loaded {
+    pub name: String,
+    pub kind: &'static str,
+    pub imported: Imported,
+}
+
+/// Import `text` as a Socketscope session or a Chrome HAR, whichever it is; the error says what
+/// the file is not and what to drop instead.
+pub fn import(name: &str, text: &str) -> Result<Loaded, String> {
+    let session = match import_session(text) {
+        Ok(imported) => return Ok(Loaded { name: name.into(), kind: "Socketscope session", imported }),
+        Err(e) => e,
+    };
+    let har = match import_har(text) {
+        Ok(imported) => return Ok(Loaded { name: name.into(), kind: "HAR", imported }),
+        Err(e) => e,
+    };
+    Err(match &session {
+        ImportError::NotJson(e) => format!(
+            "{name} is not JSON ({e}). Drop a .har file saved from Chrome's Network panel, or a session exported from Socketscope."
+        ),
+        ImportError::NewerVersion { .. } => format!("{name}: {session}."),
+        ImportError::WrongFormat(_) => format!(
+            "{name} is JSON but neither a {} nor a {}. Drop a .har saved from Chrome (Network › Save all as HAR with content) or a Socketscope session export.",
+            session.to_string().trim_start_matches("not a "),
+            har.to_string().trim_start_matches("not a ")
+        ),
+    })
+}
+
+/// One imported file: a summary line, the import issues, then the panel's session view over it.
+/// `settings` are the page's (project close-code profiles, required claims, scope map); they are
+/// shared, so a profile loaded in the close-code lookup also explains the imported closes.
 #[component]
-pub fn Analysis(name: String, text: String, #[prop(into)] now: Signal<f64>) -> impl IntoView {
-    let _ = now;
+pub fn Analysis(loaded: Loaded, settings: RwSignal<Settings>) -> impl IntoView {
+    let Loaded { name, kind, imported } = loaded;
+    let model = imported.model;
+    let frames: usize = model.connections().iter().map(|c| c.frames.len()).sum();
+    let n = model.connections().len();
+    let summary = format!(
+        "{name} ({kind}): {n} connection{}, {frames} frames{}.",
+        if n == 1 { "" } else { "s" },
+        if imported.redacted { "; tokens were redacted when it was exported" } else { "" }
+    );
+    let issues: Vec<DiagnosticItem> = imported
+        .issues
+        .iter()
+        .map(|i| DiagnosticItem::new(Severity::Warning, "import", format!("{}: {}", i.at, i.problem)))
+        .collect();
+    let mut store = Store::default();
+    store.session = model;
+    let mut state = PanelState::new(store, settings.get_untracked());
+    state.settings = settings;
     view! {
-        <p class="bad" data-testid="import-status">
-            {format!("{name} ({} bytes) was read, but this build cannot analyse imports yet: the core's HAR and session import are not built in.", text.len())}
-        </p>
+        <div class="analysis-import" data-testid="import-analysis">
+            <p data-testid="import-status">{summary}</p>
+            {(!issues.is_empty()).then(|| view! {
+                <details data-testid="import-issues"><summary>{format!("{} import issue{}", issues.len(), if issues.len() == 1 { "" } else { "s" })}</summary><DiagnosticsList items=issues /></details>
+            })}
+            <Provider value=state>
+                <SessionView
+                    live=false
+                    empty_hint="No WebSocket connections in this file. In Chrome, open DevTools on the Network panel before the page opens its sockets (or reload), then save the HAR again."
+                />
+            </Provider>
+        </div>
     }
 }

@@ -4,9 +4,12 @@
 use super::files::read_file_text;
 use crate::ui::cards::{CloseCard, DiagnosticItem, DiagnosticsList};
 use leptos::prelude::*;
-use socketscope_core::close_codes::{
-    parse_project_profile, Library, Profile, ProfileSet, Trigger, DJANGO_EXAMPLE_PROFILE,
-};
+use socketscope_core::close_codes::{parse_project_profile, Library, ProfileSet, Trigger, DJANGO_EXAMPLE_PROFILE};
+use socketscope_core::settings::Settings;
+
+fn profile_name(text: &str) -> Option<String> {
+    parse_project_profile(text).profile.map(|p| p.name)
+}
 
 /// `#code=4001` -> 4001 (the only thing a deep link may carry; never a token).
 pub fn code_from_hash(hash: &str) -> Option<String> {
@@ -30,13 +33,14 @@ pub fn parse_code(s: &str) -> Result<u16, String> {
     })
 }
 
-/// The close-code lookup. `initial` is the code from the deep link, if any.
+/// The close-code lookup. `initial` is the code from the deep link, if any. Project profiles live
+/// in `settings.project_profiles` (the panel's settings), so the offline analysis uses the same.
 #[component]
-pub fn CloseLookup(#[prop(optional)] initial: Option<String>) -> impl IntoView {
+pub fn CloseLookup(#[prop(optional)] initial: Option<String>, settings: RwSignal<Settings>) -> impl IntoView {
     let code = RwSignal::new(initial.unwrap_or_default());
     let reason = RwSignal::new(String::new());
     let libs = RwSignal::new(Library::ALL.to_vec());
-    let projects = RwSignal::new(Vec::<Profile>::new());
+    let projects = Memo::new(move |_| settings.with(crate::ui::analysis::project_profiles));
     let problems = RwSignal::new(Vec::<DiagnosticItem>::new());
 
     let load_profile = move |text: String, source: String| {
@@ -49,9 +53,9 @@ pub fn CloseLookup(#[prop(optional)] initial: Option<String>) -> impl IntoView {
                     "profile",
                     format!("Loaded \"{}\" from {source}: {} codes.", p.name, p.entries.len()),
                 ));
-                projects.update(|ps| {
-                    ps.retain(|q| q.name != p.name);
-                    ps.push(p);
+                settings.update(|s| {
+                    s.project_profiles.retain(|t| profile_name(t).as_deref() != Some(p.name.as_str()));
+                    s.project_profiles.push(text);
                 });
             }
             None => items.push(DiagnosticItem::new(
@@ -128,12 +132,12 @@ pub fn CloseLookup(#[prop(optional)] initial: Option<String>) -> impl IntoView {
         <section class="tool close-tool" aria-label="Close code lookup">
             <div class="row">
                 <label>"Close code "
-                    <input data-testid="close-code" class="code-input" inputmode="numeric" autocomplete="off"
+                    <input data-testid="close-lookup-code" class="code-input" inputmode="numeric" autocomplete="off"
                         prop:value=move || code.get()
                         on:input=move |ev| { let v = event_target_value(&ev); write_hash(&v); code.set(v); } />
                 </label>
                 <label>" Reason (optional) "
-                    <input data-testid="close-reason-input" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                    <input data-testid="close-lookup-reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
                 </label>
             </div>
             <div class="row profiles">
@@ -143,7 +147,7 @@ pub fn CloseLookup(#[prop(optional)] initial: Option<String>) -> impl IntoView {
                     let name = p.name.clone();
                     view! {
                         <span class="chip" data-testid="close-project">{p.name.clone()}
-                            <button class="link" aria-label=format!("Remove {name}") on:click=move |_| projects.update(|ps| ps.retain(|q| q.name != name))>"×"</button>
+                            <button class="link" aria-label=format!("Remove {name}") on:click=move |_| settings.update(|s| s.project_profiles.retain(|t| profile_name(t).as_deref() != Some(name.as_str())))>"×"</button>
                         </span>
                     }
                 }).collect_view()}

@@ -1,17 +1,20 @@
 //! Offline analysis: drop a Chrome HAR (with `_webSocketMessages`) or a Socketscope session export.
 //! The file is read in the page; nothing is uploaded or stored.
 
+use super::analysis::{import, Analysis};
 use super::files::read_text;
 use leptos::prelude::*;
+use socketscope_core::settings::Settings;
 use wasm_bindgen::JsCast;
 
-/// The import drop zone and what it loaded.
+/// The import drop zone and what it loaded, shown with the panel's views. `settings`: the page's
+/// settings (project close-code profiles, required claims, operation map).
 #[component]
-pub fn ImportZone(#[prop(into)] now: Signal<f64>) -> impl IntoView {
-    let _ = now;
-    let loaded = RwSignal::new(None::<(String, Result<String, String>)>);
+pub fn ImportZone(settings: RwSignal<Settings>) -> impl IntoView {
+    // The file's name and text; the import runs when the view is built (the model is not Clone-cheap).
+    let file = RwSignal::new(None::<(String, Result<String, String>)>);
     let over = RwSignal::new(false);
-    let take = move |file: web_sys::File| read_text(file, move |name, r| loaded.set(Some((name, r))));
+    let take = move |f: web_sys::File| read_text(f, move |name, r| file.set(Some((name, r))));
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         over.set(false);
@@ -37,10 +40,10 @@ pub fn ImportZone(#[prop(into)] now: Signal<f64>) -> impl IntoView {
                 <input type="file" data-testid="import-file" accept=".har,.json,application/json" on:change=on_pick />
                 <span class="muted block">"Chrome: DevTools › Network › right-click › Save all as HAR with content. The file is read in this page and never leaves it."</span>
             </label>
-            {move || loaded.get().map(|(name, r)| match r {
-                Err(e) => view! { <p class="bad" data-testid="import-status">{format!("{name}: {e}")}</p> }.into_any(),
-                Ok(text) => view! { <super::analysis::Analysis name=name text=text now=now /> }.into_any(),
-            })}
+            {move || file.with(|f| f.as_ref().map(|(name, r)| match r.as_ref().map_err(|e| format!("{name}: {e}")).and_then(|text| import(name, text)) {
+                Err(e) => view! { <p class="bad" data-testid="import-status">{e}</p> }.into_any(),
+                Ok(loaded) => view! { <Analysis loaded=loaded settings=settings /> }.into_any(),
+            }))}
         </section>
     }
 }

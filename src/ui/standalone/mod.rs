@@ -9,10 +9,13 @@ mod import;
 mod token;
 
 pub use close::{code_from_hash, parse_code, CloseLookup};
+pub use analysis::{import, Analysis, Loaded};
 pub use import::ImportZone;
 pub use token::{route, Pasted, TokenDebugger};
 
+use crate::store::{PanelState, Store};
 use leptos::prelude::*;
+use socketscope_core::settings::Settings;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +37,14 @@ pub fn StandalonePage() -> impl IntoView {
     let hash_code = web_sys::window().and_then(|w| w.location().hash().ok()).and_then(|h| code_from_hash(&h));
     let tab = RwSignal::new(if hash_code.is_some() { Tab::Close } else { Tab::Token });
     let now: Signal<f64> = now.into();
+    // The app's state (its settings: project close-code profiles, required claims, scope map);
+    // made here when the page is mounted on its own (render tests).
+    let state = use_context::<PanelState>().unwrap_or_else(|| {
+        let s = PanelState::new(Store::default(), Settings::default());
+        provide_context(s);
+        s
+    });
+    let settings = state.settings;
 
     let tab_button = move |t: Tab, label: &'static str, id: &'static str| {
         view! {
@@ -45,7 +56,6 @@ pub fn StandalonePage() -> impl IntoView {
         <div class="standalone" data-testid="standalone">
             <header class="bar">
                 <strong>"Socketscope"</strong>
-                <span class="mode" data-testid="mode">"standalone page"</span>
                 <span class="muted">"Everything runs in this page: nothing you paste or drop is sent anywhere or stored."</span>
             </header>
             <nav class="tabs" role="tablist">
@@ -55,9 +65,9 @@ pub fn StandalonePage() -> impl IntoView {
             </nav>
             <main class="standalone-main">
                 // Each tool stays mounted so switching tabs keeps what was pasted.
-                <div role="tabpanel" hidden=move || tab.get() != Tab::Token><TokenDebugger now=now /></div>
-                <div role="tabpanel" hidden=move || tab.get() != Tab::Close><CloseLookup initial=hash_code.clone().unwrap_or_default() /></div>
-                <div role="tabpanel" hidden=move || tab.get() != Tab::Import><ImportZone now=now /></div>
+                <div role="tabpanel" hidden=move || tab.get() != Tab::Token><TokenDebugger now=now settings=settings.get_untracked() /></div>
+                <div role="tabpanel" hidden=move || tab.get() != Tab::Close><CloseLookup initial=hash_code.clone().unwrap_or_default() settings=settings /></div>
+                <div role="tabpanel" hidden=move || tab.get() != Tab::Import><ImportZone settings=settings /></div>
             </main>
         </div>
     }

@@ -3,6 +3,7 @@
 
 use crate::ui::cards::{location_label, TokenCard};
 use leptos::prelude::*;
+use socketscope_core::settings::Settings;
 use socketscope_core::jwt::{
     self, find_in_subprotocols, find_in_text, find_in_url, FoundToken, InspectOptions, Moments, ScopeMap,
 };
@@ -63,14 +64,20 @@ fn words(s: &str) -> Vec<String> {
     s.split([',', ' ', '\n']).map(str::trim).filter(|w| !w.is_empty()).map(String::from).collect()
 }
 
-/// The token debugger (the standalone page's first tab).
+/// The token debugger (the standalone page's first tab). Its checks start from `settings`
+/// (required claims, leeway, operation map) and can be edited here.
 #[component]
-pub fn TokenDebugger(#[prop(into)] now: Signal<f64>) -> impl IntoView {
+pub fn TokenDebugger(#[prop(into)] now: Signal<f64>, #[prop(optional)] settings: Option<Settings>) -> impl IntoView {
+    let start = settings.as_ref().map(crate::ui::analysis::inspect_options).unwrap_or_default();
     let text = RwSignal::new(String::new());
     let chosen = RwSignal::new(0usize);
-    let required = RwSignal::new("exp".to_string());
-    let leeway = RwSignal::new("0".to_string());
-    let scope_map_text = RwSignal::new(String::new());
+    let required = RwSignal::new(start.required_claims.join(" "));
+    let leeway = RwSignal::new(start.leeway_s.to_string());
+    let scope_map_text = RwSignal::new(if start.scope_map.operations.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(&start.scope_map).unwrap_or_default()
+    });
     let key = RwSignal::new(String::new());
 
     let pasted = Memo::new(move |_| text.with(|t| route(t)));
