@@ -102,11 +102,11 @@ pub fn TokenCard(
 
     let header = match &d.header {
         Some(h) => json_table(h, "token-header").into_any(),
-        None => view! { <p class="undecoded" data-testid="token-header-missing">"The header could not be decoded; the findings below say why."</p> }.into_any(),
+        None => view! { <p class="undecoded" data-testid="token-header-missing">"The header could not be decoded; the findings above say why."</p> }.into_any(),
     };
     let claims = match &d.claims {
         Some(c) => json_table(c, "token-claims").into_any(),
-        None => view! { <p class="undecoded" data-testid="token-claims-missing">"The claims could not be decoded; the findings below say why."</p> }.into_any(),
+        None => view! { <p class="undecoded" data-testid="token-claims-missing">"The claims could not be decoded; the findings above say why."</p> }.into_any(),
     };
 
     let exp_at = inspection.time(TimeClaim::Exp).map(|t| t.at_ms);
