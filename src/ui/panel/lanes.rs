@@ -118,7 +118,7 @@ pub fn TopicLanes(conn: ConnId, #[prop(into)] on_pick: Callback<u32>) -> impl In
                         <div class="lane-track">
                             {marks.into_iter().map(|m| {
                                 let i = m.index;
-                                view! { <button class=format!("mark {}", m.class) style=format!("left:{:.3}%", m.left) title=m.title.clone() aria-label=m.title
+                                view! { <button class=format!("mark {}", m.class) style:left=format!("{:.3}%", m.left) title=m.title.clone() aria-label=m.title
                                     on:click=move |_| { state.selected_frame.set(Some(i)); on_pick.run(i) }></button> }
                             }).collect_view()}
                         </div>

@@ -1,0 +1,101 @@
+// The panel against the demo app in real Chromium with the extension: the close card and token
+// card explain the 4001, the filter and topic lanes work on real traffic, and the send and
+// force-close actions round-trip through the page's own socket to the real server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { launch, tabIdOf, openPanel, shot, ROOT } from './lib/browser.mjs';
+import { freePort, startProcess } from '../servers/lib/process.mjs';
+
+let demo, browser, origin, cfg, page, panel;
+const claimsOf = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
+
+before(async () => {
+  const port = await freePort();
+  demo = await startProcess('node', [path.join(ROOT, 'tests/servers/demo.mjs')], {
+    env: { DEMO_PORT: String(port) }, ready: /Press Ctrl-C/, name: 'demo server',
+  });
+  origin = `http://127.0.0.1:${port}`;
+  browser = await launch();
+  page = await browser.context.newPage();
+  // Keep the exact config (tokens) the page itself received: assertions use the page's own inputs.
+  const cfgResponse = page.waitForResponse((r) => r.url().endsWith('/config.json'));
+  await page.goto(`${origin}/`);
+  cfg = await (await cfgResponse).json();
+  await page.waitForFunction(() => /closed 4001/.test(document.getElementById('expired-state').textContent));
+  await page.waitForFunction(() => document.getElementById('doc-log').textContent.includes('submitOp ok'));
+  panel = await openPanel(browser.context, browser.extensionId, await tabIdOf(browser.context, page));
+  await panel.locator('[data-testid=connection]').nth(2).waitFor();
+});
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+const chatRow = () => panel.locator('[data-testid=connection]', { hasText: `/ws/chat/${cfg.chat.conversation}/` });
+
+test('the 4001 connection is selected by itself and explained with the token\'s own exp', async () => {
+  // The latest connection with a problem is the expired-token socket: shown without a click.
+  const card = panel.locator('[data-testid=close-card]');
+  await card.waitFor();
+  assert.equal(await card.getAttribute('data-code'), '4001');
+  assert.match(await card.textContent(), /[Aa]uthentication failed/);
+  assert.match(await panel.textContent('[data-testid=close-marker]'), /closed 4001 "token_expired"/);
+  const expiredRow = panel.locator('[data-testid=connection]').filter({ has: panel.locator('[data-testid=close-code]', { hasText: '4001' }) });
+  assert.equal(await expiredRow.count(), 1);
+  const title = await panel.textContent('[data-testid=conn-title]');
+  assert.ok(!title.includes(cfg.chat.token.split('.')[2]), 'the URL in the title masks the token');
+  const tokenCard = panel.locator('[data-testid=token-card]').first();
+  await tokenCard.waitFor();
+  const text = await tokenCard.textContent();
+  // The token card shows the exp of the token the page really used, in the panel's local time.
+  const { exp, sub } = claimsOf(cfg.chat.expiredToken);
+  const expected = await panel.evaluate((ms) => new Date(ms).toLocaleString(navigator.language, { timeZoneName: 'short' }), exp * 1000);
+  const expLine = await panel.locator('[data-testid=token-time][data-claim=exp]').first().textContent();
+  assert.ok(expLine.includes(expected), `exp shown as "${expected}": ${expLine}`);
+  assert.ok(text.includes(sub), `claims show sub ${sub}`);
+  const diag = await panel.locator('[data-testid=diagnostic]').allTextContents();
+  assert.ok(diag.some((d) => /expired/i.test(d)), `diagnostics name the expiry: ${diag.join(' | ')}`);
+  await shot(panel, 'panel-close-card');
+});
+
+test('filter counts match the stream, and the Phoenix topic has its own lane', async () => {
+  await chatRow().first().click();
+  await panel.fill('[data-testid=filter]', 'stream_token');
+  const reply = await page.textContent('#chat-reply');
+  const words = reply.match(/\S+\s*/g).length; // one stream_token frame per word
+  await panel.waitForFunction((n) => document.querySelector('[data-testid=shown-count]').textContent === `${n} shown`, words);
+  await panel.fill('[data-testid=filter]', '-stream_token');
+  const rest = await panel.textContent('[data-testid=shown-count]');
+  assert.notEqual(rest, `${words} shown`);
+  await panel.fill('[data-testid=filter]', '');
+
+  await panel.locator('[data-testid=connection]', { hasText: '/socket/websocket' }).first().click();
+  await panel.click('button[role=tab]:has-text("Topics")');
+  const lane = panel.locator('[data-testid=lane]', { hasText: cfg.phoenix.topic });
+  await lane.waitFor();
+  assert.match(await lane.textContent(), /joined/);
+  await shot(panel, 'panel-lanes');
+  await panel.click('button[role=tab]:has-text("Frames")');
+});
+
+test('send and force-close round-trip through the page\'s socket to the real server', async () => {
+  await chatRow().first().click();
+  const content = `from the panel ${Date.now()}`;
+  await panel.fill('[data-testid=compose]', JSON.stringify({ type: 'message', content }));
+  assert.match(await panel.textContent('[data-testid=compose-check]'), /Valid JSON/);
+  await panel.click('[data-testid=send]');
+  // The real server answers the panel's message on the page's socket: the page renders it.
+  await page.waitForFunction((c) => document.getElementById('chat-reply').textContent.includes(c), content);
+  await panel.locator('[data-testid=frame][data-dir=out]', { hasText: content }).first().waitFor();
+
+  await panel.fill('[data-testid=close-code-input]', '4001');
+  await panel.fill('[data-testid=close-reason-input]', 'panel says bye');
+  await panel.click('[data-testid=force-close]');
+  // The page sees a real close with the panel's code; the panel says who started it.
+  await page.waitForFunction(() => document.getElementById('chat-state').textContent === 'closed 4001');
+  await panel.locator('[data-testid=close-marker]', { hasText: 'Socketscope force-closed it' }).waitFor();
+  assert.match(await panel.textContent('[data-testid=close-marker]'), /closed 4001 "panel says bye"/);
+  assert.deepEqual(panel.socketscopeErrors, []);
+  await shot(panel, 'panel-force-closed');
+});
