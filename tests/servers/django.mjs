@@ -35,10 +35,11 @@ export async function buildChatPage(outDir = PAGE_DIR) {
 
 /**
  * Starts redis + daphne. Options become the app's environment (see config/settings.py):
- * idleTimeoutS, heartbeatIntervalS, rateLimit, rateWindowS, tokenDelayS, extraOrigins.
+ * idleTimeoutS, heartbeatIntervalS, rateLimit, rateWindowS, tokenDelayS, extraOrigins, and
+ * allowedOrigins(origin) to replace the default list (the server's own origin, by IP and by localhost).
  * Resolves to {origin, wsBase, secret, token(claims), stop(), redis, daphne}.
  */
-export async function startDjango({ idleTimeoutS = 60, heartbeatIntervalS = 20, rateLimit = 5, rateWindowS = 10, tokenDelayS = 0.05, extraOrigins = [], secret = newSecret() } = {}) {
+export async function startDjango({ idleTimeoutS = 60, heartbeatIntervalS = 20, rateLimit = 5, rateWindowS = 10, tokenDelayS = 0.05, extraOrigins = [], allowedOrigins, secret = newSecret() } = {}) {
   const daphneBin = path.join(VENV, 'bin/daphne');
   if (!existsSync(daphneBin)) throw new Error(`${daphneBin} is missing: run scripts/setup.sh (it installs tests/servers/requirements.txt)`);
   await buildChatPage();
@@ -60,7 +61,7 @@ export async function startDjango({ idleTimeoutS = 60, heartbeatIntervalS = 20, 
         DJANGO_SETTINGS_MODULE: 'config.settings',
         REDIS_URL: `redis://127.0.0.1:${redisPort}/0`,
         CHAT_JWT_SECRET: secret,
-        CHAT_ALLOWED_ORIGINS: [origin, `http://localhost:${port}`, ...extraOrigins].join(','),
+        CHAT_ALLOWED_ORIGINS: (allowedOrigins ? allowedOrigins(origin) : [origin, `http://localhost:${port}`, ...extraOrigins]).join(','),
         CHAT_IDLE_TIMEOUT_S: String(idleTimeoutS),
         CHAT_HEARTBEAT_INTERVAL_S: String(heartbeatIntervalS),
         CHAT_RATE_LIMIT: String(rateLimit),

@@ -1,0 +1,230 @@
+// The panel on the two real apps of the context guides, with the built extension in Chromium:
+// the Django Channels chat (Daphne + Redis, React useChat page) and the Levee document service
+// (official phoenix.js against the Phoenix-protocol server). Each test drives one symptom from the
+// guides and reads the panel's visible text, with values from the test's own inputs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, tabIdOf, openPanel, shot } from './lib/browser.mjs';
+import { startDjango } from '../servers/django.mjs';
+import { startPhoenixServer, documentToken } from '../servers/phoenix-server.mjs';
+import { sign, newSecret, nowSeconds } from '../servers/lib/jwt.mjs';
+
+const RATE_LIMIT = 3;
+let django, phoenix, browser;
+const tenants = { acme: newSecret(), globex: newSecret() };
+
+before(async () => {
+  // Only the 127.0.0.1 origin is allowed, so the same page opened via localhost gets 4003.
+  django = await startDjango({ idleTimeoutS: 3, heartbeatIntervalS: 1, rateLimit: RATE_LIMIT, rateWindowS: 30, tokenDelayS: 0.02, allowedOrigins: (o) => [o] });
+  phoenix = await startPhoenixServer({ tenants, documents: ['acme:doc-1', 'acme:doc-2'] });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await django?.stop();
+  await phoenix?.close();
+});
+
+/** Opens `url`, waits for `ready` on the page, then opens the panel for that tab. */
+async function visit(url, ready) {
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(ready, null, { timeout: 15000 });
+  const panel = await openPanel(browser.context, browser.extensionId, await tabIdOf(browser.context, page));
+  await panel.locator('[data-testid=connection]').first().waitFor();
+  return { page, panel, async close() { await panel.close(); await page.close(); } };
+}
+
+const failed = () => window.chat?.status.startsWith('failed');
+const closeCard = (panel) => panel.locator('[data-testid=close-card]');
+
+async function assertClose(panel, code, ...patterns) {
+  await closeCard(panel).waitFor();
+  assert.equal(await closeCard(panel).getAttribute('data-code'), String(code));
+  const text = await closeCard(panel).innerText();
+  for (const p of patterns) assert.match(text, p);
+  return text;
+}
+
+test('Django 4001, expired token: authentication failed, and the token\'s exp before the connect', async () => {
+  const exp = nowSeconds() - 90;
+  const v = await visit(`${django.origin}/?token=${django.token({ sub: 'expired-user', exp })}`, failed);
+  await assertClose(v.panel, 4001, /Authentication failed/);
+  const iso = new Date(exp * 1000).toISOString().replace('.000Z', 'Z');
+  const body = await v.panel.innerText('body');
+  assert.ok(body.includes(iso), `exp ${iso} shown`);
+  assert.match(body, /expired at connect/);
+  assert.match(body, new RegExp(`exp ${iso} is [^.]* before the connect`));
+  assert.ok(body.includes('expired-user'));
+  await shot(v.panel, 'real-django-4001-expired');
+  await v.close();
+});
+
+test('Django 4001, token signed with another key: authentication failed, token not expired', async () => {
+  const forged = sign({ sub: 'forger', exp: nowSeconds() + 3600 }, newSecret());
+  const v = await visit(`${django.origin}/?token=${forged}`, failed);
+  await assertClose(v.panel, 4001, /Authentication failed/);
+  const body = await v.panel.innerText('body');
+  assert.ok(body.includes('forger'));
+  assert.doesNotMatch(body, /expired at connect/);
+  // With the server's real secret, the panel's offline check says the signature is wrong; the
+  // same check passes for a token the server did sign (so the check can tell them apart).
+  const verifyWith = async (panel) => {
+    await panel.fill('[data-testid=verify-key]', django.secret);
+    await panel.selectOption('[data-testid=verify-kind]', 'secret');
+    await panel.click('[data-testid=verify-button]');
+    const outcome = panel.locator('[data-testid=verify-outcome]');
+    await outcome.waitFor();
+    return outcome.getAttribute('data-state');
+  };
+  assert.equal(await verifyWith(v.panel), 'bad');
+  assert.match(await v.panel.innerText('[data-testid=verify-outcome]'), /Invalid signature/);
+  await v.close();
+  const good = await visit(`${django.origin}/?token=${django.token()}&retries=0`, () => window.chat?.status === 'open');
+  await good.panel.locator('[data-testid=connection]').first().click();
+  assert.notEqual(await verifyWith(good.panel), 'bad');
+  await good.close();
+  return;
+});
+
+test('Django 4003: the page\'s Origin (localhost) is not the allowed one', async () => {
+  const url = `http://localhost:${django.port}/?token=${django.token()}`;
+  const v = await visit(url, failed);
+  await assertClose(v.panel, 4003, /Origin/i);
+  await v.close();
+});
+
+test(`Django 4004: rate limited after ${RATE_LIMIT} messages`, async () => {
+  const v = await visit(`${django.origin}/?token=${django.token()}&retries=0`, () => window.chat?.status === 'open');
+  await v.page.evaluate((n) => { for (let i = 0; i <= n; i++) window.chat.send(`burst ${i}`); }, RATE_LIMIT);
+  await v.page.waitForFunction(failed);
+  await assertClose(v.panel, 4004, /[Rr]ate limit/);
+  await v.close();
+});
+
+test('Django 4005: a frame that is not the expected JSON', async () => {
+  const v = await visit(`${django.origin}/?token=${django.token()}&retries=0`, () => window.chat?.status === 'open');
+  const bad = `not json ${Date.now()}`;
+  await v.page.evaluate((t) => window.chat.sendRaw(t), bad);
+  await v.page.waitForFunction(failed);
+  await assertClose(v.panel, 4005, /[Ii]nvalid message format/);
+  assert.ok((await v.panel.innerText('body')).includes(bad), 'the offending frame is listed');
+  await v.close();
+});
+
+test('Django healthy streamed reply: one stream_token frame per word, then stream_end', async () => {
+  const content = `stream-${Date.now()}`;
+  const v = await visit(`${django.origin}/?token=${django.token()}&send=${content}`, () => window.chat?.messages.some((m) => m.done && m.role === 'assistant'));
+  const reply = (await v.page.evaluate(() => window.chat.messages.find((m) => m.role === 'assistant').text));
+  await v.panel.locator('[data-testid=connection]').first().click();
+  await v.panel.fill('[data-testid=filter]', 'stream_token');
+  const words = reply.split(' ').length;
+  await v.panel.waitForFunction((n) => document.querySelector('[data-testid=shown-count]')?.textContent === `${n} shown`, words, { timeout: 10000 });
+  await v.panel.fill('[data-testid=filter]', '');
+  assert.ok((await v.panel.innerText('body')).includes(content), 'the sent message is in the frames');
+  await v.close();
+});
+
+test('Django idle drop: the server closes after the idle timeout when no heartbeat is sent', async () => {
+  const v = await visit(`${django.origin}/?token=${django.token()}&heartbeat=0&retries=0`, () => window.chat?.closes.length > 0);
+  await v.panel.locator('[data-testid=connection]').first().click();
+  const body = await v.panel.innerText('body');
+  assert.match(body, /idle_timeout/);
+  assert.match(body, /closed 1000/);
+  await v.close();
+});
+
+test('Django stalled stream: stream_start and three tokens, no stream_end, the socket still open', async () => {
+  const v = await visit(`${django.origin}/?token=${django.token()}&send=${encodeURIComponent('wait [stall]')}`,
+    () => window.chat?.messages.some((m) => m.role === 'assistant' && m.text.split(' ').length >= 3));
+  await new Promise((r) => setTimeout(r, 800)); // many token delays: a live stream would have ended
+  await v.panel.locator('[data-testid=connection]').first().click();
+  await v.panel.fill('[data-testid=filter]', 'stream_token');
+  await v.panel.waitForFunction(() => document.querySelector('[data-testid=shown-count]')?.textContent === '3 shown');
+  await v.panel.fill('[data-testid=filter]', 'stream_end');
+  await v.panel.waitForFunction(() => document.querySelector('[data-testid=shown-count]')?.textContent === '0 shown');
+  assert.equal(await v.page.evaluate(() => window.chat.status), 'open');
+  await v.close();
+});
+
+test('Django route that refuses before accept(): the browser sees 1006; the panel says so', async () => {
+  const v = await visit(`${django.origin}/?token=bad&route=legacy-chat&retries=0`, failed);
+  await assertClose(v.panel, 1006, /Abnormal Closure/);
+  assert.match(await v.panel.innerText('body'), /handshake failed/);
+  assert.equal(await v.page.evaluate(() => window.chat.closes[0].wasClean), false);
+  await v.close();
+});
+
+test('Django route that refuses before accept(): the handshake evidence names HTTP 403', { todo: 'the panel shows "handshake failed: net::ERR_FAILED", not the 403 status' }, async () => {
+  const v = await visit(`${django.origin}/?token=bad&route=legacy-chat&retries=0`, failed);
+  await v.panel.locator('[data-testid=handshake]').first().waitFor();
+  assert.match(await v.panel.innerText('[data-testid=handshake]'), /403/);
+  await v.close();
+});
+
+/** The Levee page with the official phoenix.js client, running `steps` in order. */
+const leveePage = (topic, token, steps, extra = '') =>
+  `${phoenix.pageUrl}?topic=${topic}&token=${token}&steps=${steps}${extra}`;
+const leveeDone = () => window.levee?.done;
+
+test('Phoenix: submitOp before connect_document shows the not_authenticated reply on its topic', async () => {
+  const topic = 'document:acme:doc-1';
+  const v = await visit(leveePage(topic, 'x', 'submitOp'), leveeDone);
+  const body = await v.panel.innerText('body');
+  assert.match(body, /Phoenix/);
+  assert.match(body, /not_authenticated/);
+  assert.ok(body.includes(topic));
+  await v.close();
+});
+
+test('Phoenix: each connect_document JWT error is visible with the token that caused it', async () => {
+  const topic = 'document:acme:doc-1';
+  const cases = [
+    ['invalid_signature', documentToken(tenants.globex, { tenantId: 'acme', documentId: 'doc-1' })],
+    ['token_expired', documentToken(tenants.acme, { tenantId: 'acme', documentId: 'doc-1', ttlS: -300 })],
+    ['missing_claims', sign({ tenantId: 'acme', scopes: ['doc:read'], exp: nowSeconds() + 60 }, tenants.acme)],
+  ];
+  for (const [reason, token] of cases) {
+    const v = await visit(leveePage(topic, token, 'connect_document'), leveeDone);
+    const body = await v.panel.innerText('body');
+    assert.ok(body.includes(reason), `${reason} shown`);
+    await v.close();
+  }
+});
+
+test('Phoenix: a token without doc:write makes submitOp fail naming the scope', async () => {
+  const token = documentToken(tenants.acme, { tenantId: 'acme', documentId: 'doc-1', scopes: ['doc:read'] });
+  const v = await visit(leveePage('document:acme:doc-1', token, 'connect_document,submitOp'), leveeDone);
+  const body = await v.panel.innerText('body');
+  assert.match(body, /missing scope doc:write/);
+  await v.close();
+});
+
+test('Phoenix: a wrong topic and an unknown document are visible as join / reply errors', async () => {
+  const wrong = await visit(leveePage('documents:acme:doc-1', 'x', ''), leveeDone);
+  assert.match(await wrong.panel.innerText('body'), /unmatched topic/);
+  await wrong.close();
+  const token = documentToken(tenants.acme, { tenantId: 'acme', documentId: 'ghost' });
+  const ghost = await visit(leveePage('document:acme:ghost', token, 'connect_document'), leveeDone);
+  assert.match(await ghost.panel.innerText('body'), /session not found/);
+  await ghost.close();
+});
+
+test('Phoenix: an op reaches both clients on the document, not the client on another document', async () => {
+  const text = `op-${Date.now()}`;
+  const tok = (documentId) => documentToken(tenants.acme, { tenantId: 'acme', documentId });
+  const connected = () => window.levee?.done;
+  const b = await visit(leveePage('document:acme:doc-2', tok('doc-2'), 'connect_document'), connected);
+  const c = await visit(leveePage('document:acme:doc-1', tok('doc-1'), 'connect_document'), connected);
+  const a = await visit(leveePage('document:acme:doc-2', tok('doc-2'), 'connect_document,submitOp', `&text=${text}`), connected);
+  // b's page got the broadcast (its own log), and b's panel lists the frame that carried it.
+  await b.page.waitForFunction((t) => window.levee.log.some((l) => l.kind === 'op' && l.detail.contents[0].insert === t), text);
+  for (const v of [a, b]) {
+    await v.panel.waitForFunction((t) => document.body.innerText.includes(t), text, { timeout: 10000 });
+  }
+  // c is joined and authenticated on doc-1 but neither its page nor its panel saw the op.
+  assert.equal(await c.page.evaluate(() => window.levee.log.some((l) => l.kind === 'op')), false);
+  assert.ok(!(await c.panel.innerText('body')).includes(text));
+  assert.ok((await c.panel.innerText('body')).includes('document:acme:doc-1'));
+  for (const v of [a, b, c]) await v.close();
+});
