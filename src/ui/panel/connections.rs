@@ -116,7 +116,7 @@ pub fn ConnectionHeader(conn: ConnId, live: bool) -> impl IntoView {
                     c.frame_url.clone(),
                     c.stack.clone(),
                     state_name(c.state()),
-                    c.protocol().map(|(p, by)| format!("{} ({by:?})", p.label())),
+                    c.protocol().map(|(p, by)| (p.label().to_string(), detected_by(by))),
                 )
             })
         })
@@ -142,7 +142,7 @@ pub fn ConnectionHeader(conn: ConnId, live: bool) -> impl IntoView {
                     <h2 class="conn-title" data-testid="conn-title">{masked}</h2>
                     <div class="meta">
                         <span class="badge" data-state=st>{st}</span>
-                        {proto.map(|p| view! { <span data-testid="protocol">{p}</span> })}
+                        {proto.map(|(p, why)| view! { <span data-testid="protocol">{p}" · "<span class="muted">{why}</span></span> })}
                         {(!requested.is_empty()).then(|| view! { <span>"requested: " {requested.join(", ")}</span> })}
                         {negotiated.map(|p| view! { <span>"negotiated: " {p}</span> })}
                         <button class="link" on:click=move |_| copy("websocat")>"Copy as websocat"</button>
@@ -154,6 +154,17 @@ pub fn ConnectionHeader(conn: ConnId, live: bool) -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+/// Why a protocol was chosen, in words.
+fn detected_by(by: &socketscope_core::protocols::DetectedBy) -> String {
+    use socketscope_core::protocols::DetectedBy;
+    match by {
+        DetectedBy::Subprotocol(p) => format!("subprotocol {p}"),
+        DetectedBy::Url(why) => format!("URL: {why}"),
+        DetectedBy::Content(i) => format!("frame #{} matched", i + 1),
+        DetectedBy::User => "chosen by you".into(),
     }
 }
 

@@ -1,0 +1,48 @@
+// Refreshes the screenshots in docs/screenshots/ from the real extension and the demo app.
+// Run by scripts/docs.sh (tests write theirs under target/ instead).
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { launch, tabIdOf, openPanel, ROOT } from '../e2e/lib/browser.mjs';
+import { freePort, startProcess } from '../servers/lib/process.mjs';
+import { serveStatic } from '../servers/static.mjs';
+
+const out = path.join(ROOT, 'docs/screenshots');
+mkdirSync(out, { recursive: true });
+const port = await freePort();
+const demo = await startProcess('node', [path.join(ROOT, 'tests/servers/demo.mjs')], {
+  env: { DEMO_PORT: String(port) }, ready: /Press Ctrl-C/, name: 'demo server',
+});
+const web = await serveStatic(path.join(ROOT, 'dist/web'), 0);
+const browser = await launch();
+try {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForFunction(() => /closed 4001/.test(document.getElementById('expired-state').textContent));
+  await page.waitForFunction(() => document.getElementById('doc-log').textContent.includes('submitOp ok'));
+  await page.waitForFunction(() => document.getElementById('chat-reply').textContent.includes('one'));
+  const panel = await openPanel(browser.context, browser.extensionId, await tabIdOf(browser.context, page));
+  await panel.setViewportSize({ width: 1280, height: 800 });
+  const save = (name) => panel.screenshot({ path: path.join(out, `${name}.png`) });
+
+  await panel.locator('[data-testid=close-card]').waitFor();
+  await save('close-and-token-cards');
+  await panel.locator('[data-testid=connection]', { hasText: '/ws/chat/demo-1/' }).first().click();
+  await panel.locator('[data-testid=frame]').first().click();
+  await save('frames-and-json-tree');
+  await panel.locator('[data-testid=connection]', { hasText: '/socket/websocket' }).first().click();
+  await panel.click('button[role=tab]:has-text("Topics")');
+  await panel.locator('[data-testid=lane]').first().waitFor();
+  await save('topic-lanes');
+
+  const standalone = await browser.context.newPage();
+  await standalone.setViewportSize({ width: 1280, height: 800 });
+  await standalone.goto(`${web.url}#code=4001`);
+  await standalone.waitForTimeout(500);
+  await standalone.screenshot({ path: path.join(out, 'standalone-close-lookup.png') });
+  console.log(`screenshots written to ${out}`);
+} finally {
+  await browser.close();
+  await demo.stop();
+  web.server.close();
+}
