@@ -160,7 +160,7 @@ fn closes_are_explained_as_the_fixture_says() {
 fn project_codes_colliding_with_graphql_ws_are_reported() {
     let project = django();
     let gql = library_profile(Library::GraphqlWs);
-    let set = ProfileSet::for_connection(Some("graphql-transport-ws"), None, &[project.clone()]);
+    let set = ProfileSet::for_connection(Some("graphql-transport-ws"), None, std::slice::from_ref(&project));
     let collisions = set.collisions();
     let gql_codes: Vec<u16> = gql.entries.iter().filter_map(|e| e.trigger.code()).collect();
     let mut want: Vec<u16> =

@@ -167,7 +167,7 @@ fn before_auth(model: &Model, c: &Connection, x: &Exchange, reply: u32, reason: 
 
 /// The token an exchange relied on: in its own payload, else in the latest auth request before
 /// it, else in the URL or subprotocols.
-fn token_for<'a>(model: &Model, c: &Connection, x: &Exchange, auth: &[&Exchange], conn_tokens: &'a [ConnToken]) -> Option<ConnToken> {
+fn token_for(model: &Model, c: &Connection, x: &Exchange, auth: &[&Exchange], conn_tokens: &[ConnToken]) -> Option<ConnToken> {
     let own = facts::tokens_in_frame(model, FrameRef { conn: c.id, index: x.request });
     if let Some(t) = own.into_iter().next() {
         return Some(t);

@@ -191,6 +191,6 @@ pub fn diagnose_connection(model: &Model, conn: ConnId, ctx: &Context) -> Vec<Di
     close::rules(model, c, ctx, &mut out);
     exchanges::rules(model, c, ctx, &mut out);
     topics::rules(model, c, &mut out);
-    out.sort_by(|a, b| b.severity.cmp(&a.severity));
+    out.sort_by_key(|d| std::cmp::Reverse(d.severity));
     out
 }
