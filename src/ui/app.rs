@@ -58,6 +58,14 @@ pub fn App(mode: Mode, transport: JsTransport) -> impl IntoView {
             state.status.set(e);
         }
     }
+    // The topic key path applies to frames decoded from now on (decoding happens at ingest).
+    Effect::new(move |_| {
+        let path = state.settings.with(|s| Some(s.topic_key_path.clone()).filter(|p| !p.is_empty()));
+        state.store.update_value(|s| {
+            s.session.config.decode.typed_json.topic_path = path.clone();
+            s.session.config.decode.generic.topic_path = path;
+        });
+    });
     if mode != Mode::Standalone {
         Effect::new(move |_| {
             let text = state.settings.with(|s| serde_json::to_string(s).unwrap_or_default());

@@ -6,6 +6,7 @@ pub mod compose;
 pub mod connections;
 pub mod frames;
 pub mod lanes;
+pub mod settings;
 pub mod shell;
 pub mod timeline;
 pub mod toolbar;

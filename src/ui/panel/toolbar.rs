@@ -8,6 +8,7 @@ use socketscope_core::schema::{Command, VERSION};
 pub fn Toolbar(live: bool) -> impl IntoView {
     let state = expect_context::<PanelState>();
     let transport = use_context::<TransportHandle>();
+    let show_settings = RwSignal::new(false);
     let counts = move || {
         state.read(|s| {
             let conns = s.session.connections();
@@ -53,7 +54,11 @@ pub fn Toolbar(live: bool) -> impl IntoView {
                     on:change=move |ev| { let on = event_target_checked(&ev); state.settings.update(|s| s.redact_exports = on) } />
                 "Redact tokens"
             </label>
+            <button on:click=move |_| show_settings.update(|s| *s = !*s) data-testid="settings-toggle" aria-expanded=move || show_settings.get().to_string()>"Settings"</button>
             <span class="counts" data-testid="counts">{counts}</span>
         </header>
+        <Show when=move || show_settings.get()>
+            <super::settings::SettingsView on_close=move |_| show_settings.set(false) />
+        </Show>
     }
 }
