@@ -50,15 +50,31 @@ impl Value {
             Value::Map(m) => J::Object(
                 m.iter()
                     .map(|(k, v)| {
-                        let key = match k {
-                            Value::Str(s) => s.clone(),
-                            other => other.to_json().to_string(),
-                        };
+                        let key = k.key_label();
                         (key, v.to_json())
                     })
                     .collect(),
             ),
             Value::Ext(t, d) => serde_json::json!({ "$ext": t, "data": super::base64::encode(d) }),
+        }
+    }
+
+    /// A map key as a JSON object key. Container keys get a short label, not their rendering:
+    /// rendering nested container keys as strings escapes them again at every level, which
+    /// grows exponentially with depth (found by the protocols_msgpack fuzz target).
+    pub fn key_label(&self) -> String {
+        match self {
+            Value::Str(s) => s.clone(),
+            Value::Nil => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::UInt(u) => u.to_string(),
+            Value::F32(f) => f.to_string(),
+            Value::F64(f) => f.to_string(),
+            Value::Bin(b) => format!("$bin:{}", super::base64::encode(b)),
+            Value::Array(a) => format!("<array of {}>", a.len()),
+            Value::Map(m) => format!("<map of {}>", m.len()),
+            Value::Ext(t, d) => format!("<ext {t}, {} bytes>", d.len()),
         }
     }
 
@@ -238,6 +254,16 @@ mod tests {
         assert_eq!(parse(&[0xc1]).unwrap_err().reason, Reason::ReservedByte);
         let deep = vec![0x91u8; 10_000];
         assert_eq!(parse(&deep).unwrap_err().reason, Reason::TooDeep);
+    }
+
+    #[test]
+    fn nested_container_keys_render_in_linear_time() {
+        // 60 levels of {<map>: ...} as keys: exponential if keys were rendered recursively.
+        let mut bytes = vec![0x81u8; 60];
+        bytes.push(0xc0);
+        bytes.extend(std::iter::repeat_n(0xc0, 60));
+        let v = parse(&bytes).unwrap();
+        assert!(v.to_json().to_string().len() < 10_000);
     }
 
     #[test]
