@@ -11,3 +11,5 @@ pub mod diagnostics;
 pub mod protocols;
 pub mod jwt;
 pub mod session;
+pub mod export;
+pub mod har;
