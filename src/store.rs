@@ -8,6 +8,7 @@ use socketscope_core::{
     filter::{Filter, FrameFacts},
     jwt,
     schema,
+    diagnostics::{diagnose_connection, Context, Severity},
     session::{ConnId, Connection, FrameRef, IngestReport, Model as Session, ModelConfig},
     settings::Settings,
 };
@@ -25,6 +26,11 @@ pub struct Store {
     pub navigated_at: Option<f64>,
     /// The attached tab's last status (`loading`, `complete`, `closed`).
     pub tab_status: Option<String>,
+    /// What the diagnostics rules run with (profiles, token checks); kept in step with settings.
+    pub ctx: Option<Context>,
+    /// Closed connections whose diagnostics found an error. A closed connection no longer
+    /// changes, so its rules run once, not on every redraw.
+    closed_with_error: std::collections::HashMap<ConnId, bool>,
 }
 
 impl Store {
@@ -47,7 +53,9 @@ impl Store {
                 for e in &parsed.errors {
                     self.problem(e.to_string());
                 }
-                self.session.ingest_batch(&parsed)
+                let report = self.session.ingest_batch(&parsed);
+                self.refresh_problems();
+                report
             }
             Err(e) => {
                 self.schema_errors += 1;
@@ -67,9 +75,26 @@ impl Store {
         self.tab_status = Some(status);
     }
 
+    /// Run the rules for connections that closed since the last call.
+    pub fn refresh_problems(&mut self) {
+        let Some(ctx) = &self.ctx else { return };
+        for c in self.session.connections() {
+            if c.close.is_some() && !self.closed_with_error.contains_key(&c.id) {
+                let error = diagnose_connection(&self.session, c.id, ctx).iter().any(|d| d.severity == Severity::Error);
+                self.closed_with_error.insert(c.id, error);
+            }
+        }
+    }
+
+    /// Something went wrong on this connection: a failed handshake, an error, a bad close, or an
+    /// error-level diagnosis once it closed (e.g. a token that had expired).
+    pub fn has_problem(&self, c: &Connection) -> bool {
+        has_problem(c) || self.closed_with_error.get(&c.id).copied().unwrap_or(false)
+    }
+
     pub fn clear(&mut self) {
         let config = self.session.config.clone();
-        *self = Store { session: Session::new(config), tab_status: self.tab_status.take(), ..Default::default() };
+        *self = Store { session: Session::new(config), tab_status: self.tab_status.take(), ctx: self.ctx.take(), ..Default::default() };
     }
 
     /// Connections to list: all of them with "preserve log", else those since the last navigation.
@@ -81,7 +106,7 @@ impl Store {
     /// The connection a user most likely wants: the latest one with a problem, else the latest.
     pub fn most_relevant(&self, preserve_log: bool) -> Option<ConnId> {
         let visible: Vec<&Connection> = self.visible_connections(preserve_log).collect();
-        visible.iter().rev().find(|c| has_problem(c)).or(visible.last()).map(|c| c.id)
+        visible.iter().rev().find(|c| self.has_problem(c)).or(visible.last()).map(|c| c.id)
     }
 
     /// Indices of the frames of `conn` that pass `filter`, in order.

@@ -29,6 +29,9 @@ pub struct Settings {
     pub required_claims: Vec<String>,
     /// Operation (event name) -> scope it needs.
     pub operation_scopes: Vec<(String, String)>,
+    /// Events that authenticate in-band (the Phoenix guide's `connect_document`): operations sent
+    /// before one of them is answered ok are flagged.
+    pub auth_events: Vec<String>,
     /// Clock skew allowed in time checks, seconds.
     pub leeway_seconds: u64,
     /// Keep verification keys between sessions (off: keys live only in memory).
@@ -52,6 +55,7 @@ impl Default for Settings {
                 ("connect_document".into(), "doc:read".into()),
                 ("submitOp".into(), "doc:write".into()),
             ],
+            auth_events: vec!["connect_document".into()],
             leeway_seconds: 30,
             remember_keys: false,
         }

@@ -5,27 +5,18 @@
 use crate::store::PanelState;
 use crate::ui::cards::{location_label, CloseCard, DiagnosticItem, DiagnosticsList, TokenCard};
 use leptos::prelude::*;
-use socketscope_core::close_codes::{parse_project_profile, Library, Profile, ProfileSet};
+use socketscope_core::close_codes::{parse_project_profile, Profile};
+use socketscope_core::diagnostics::{self, diagnose_connection, Context, Diagnosis, Evidence as Proof};
 use socketscope_core::export::{export_session, ExportOptions};
 use socketscope_core::har::export_har;
 use socketscope_core::jwt::{self, scopes::OperationScopes, InspectOptions, Inspection, Moments, ScopeMap};
-use socketscope_core::protocols::{Opcode, Protocol};
+use socketscope_core::protocols::Opcode;
 use socketscope_core::schema::Direction;
 use socketscope_core::session::{ConnId, Connection, FrameRef, Model};
 use socketscope_core::settings::Settings;
 
 /// Payload frames scanned for tokens per connection (tokens travel early: join, auth messages).
 const TOKEN_SCAN_FRAMES: usize = 500;
-
-/// The close-code library a decoded protocol implies.
-pub fn library_of(p: Protocol) -> Option<Library> {
-    match p {
-        Protocol::PhoenixV1 | Protocol::PhoenixV2 => Some(Library::Phoenix),
-        Protocol::GraphqlWs => Some(Library::GraphqlWs),
-        Protocol::ActionCable => Some(Library::ActionCable),
-        _ => None,
-    }
-}
 
 pub fn project_profiles(settings: &Settings) -> Vec<Profile> {
     settings.project_profiles.iter().filter_map(|text| parse_project_profile(text).profile).collect()
@@ -43,6 +34,30 @@ pub fn inspect_options(settings: &Settings) -> InspectOptions {
                 .collect(),
         },
     }
+}
+
+/// The diagnostics context for the user's settings at `now`.
+pub fn diagnostic_context(settings: &Settings, now: f64) -> Context {
+    Context {
+        project_profiles: project_profiles(settings),
+        inspect: inspect_options(settings),
+        auth_events: settings.auth_events.clone(),
+        ..Context::new(now)
+    }
+}
+
+/// A core diagnosis as a list row; frame evidence links to the frame (`frame:<index>`).
+pub fn item_of(d: &Diagnosis) -> DiagnosticItem {
+    let kind = serde_json::to_value(d.rule).ok().and_then(|v| v.as_str().map(|s| s.replace('_', " "))).unwrap_or_default();
+    let message = if d.next_step.is_empty() { d.cause.clone() } else { format!("{} Next: {}", d.cause, d.next_step) };
+    d.evidence.iter().fold(DiagnosticItem::new(d.severity, kind, message), |item, e| {
+        let target = match e {
+            Proof::Frame { at, .. } => format!("frame:{}", at.index),
+            Proof::Token { .. } => "token".into(),
+            _ => String::new(),
+        };
+        item.with_evidence(e.label(), target)
+    })
 }
 
 /// Every distinct token of a connection with where it was found: URL, subprotocols, payloads.
@@ -102,19 +117,14 @@ fn analyse(model: &Model, conn: ConnId, settings: &Settings, now: f64) -> Option
         .into_iter()
         .map(|t| (location_label(&t.location), jwt::inspect(&t.token, &moments, &op_refs, &opts)))
         .collect();
-    let detected = c.protocol().and_then(|(p, _)| library_of(p));
-    let profiles = ProfileSet::for_connection(c.negotiated.as_deref(), detected, &project_profiles(settings));
+    let ctx = diagnostic_context(settings, now);
+    let profiles = diagnostics::facts::profiles_for(c, &ctx.project_profiles);
     let close = c.close.as_ref().map(|cl| {
         let collisions: Vec<_> = profiles.collisions().into_iter().filter(|x| x.code == cl.code).collect();
         (profiles.explain(cl.code, &cl.reason), collisions)
     });
-    let mut items: Vec<DiagnosticItem> = Vec::new();
-    for (where_, insp) in &tokens {
-        items.extend(insp.findings.iter().map(|f| DiagnosticItem::from(f).with_evidence(format!("token in {where_}"), "token")));
-    }
-    if let Some((_, collisions)) = &close {
-        items.extend(collisions.iter().map(DiagnosticItem::from));
-    }
+    // The token cards list each token's own findings; this list is the core's rules.
+    let items: Vec<DiagnosticItem> = diagnose_connection(model, conn, &ctx).iter().map(item_of).collect();
     Some(Analysis { tokens, close, connect_ms, close_ms, items })
 }
 
@@ -139,7 +149,11 @@ pub fn ConnectionAnalysis(conn: ConnId) -> impl IntoView {
         let close_ms = a.close_ms;
         view! {
             <div class="analysis" data-testid="analysis">
-                <DiagnosticsList items=a.items empty="No problems found on this connection." />
+                <DiagnosticsList items=a.items empty="No problems found on this connection." on_evidence=Callback::new(move |target: String| {
+                    if let Some(i) = target.strip_prefix("frame:").and_then(|i| i.parse::<u32>().ok()) {
+                        state.selected_frame.set(Some(i));
+                    }
+                }) />
                 {a.close.map(|(explanation, collisions)| view! { <CloseCard explanation=explanation collisions=collisions /> })}
                 {a.tokens.into_iter().map(|(where_, insp)| match close_ms {
                     Some(closed) => view! { <TokenCard inspection=insp now=now connect_time=connect location=where_ close_time=closed /> }.into_any(),

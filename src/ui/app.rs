@@ -58,6 +58,14 @@ pub fn App(mode: Mode, transport: JsTransport) -> impl IntoView {
             state.status.set(e);
         }
     }
+    // The diagnostics context follows the settings (profiles, token checks).
+    Effect::new(move |_| {
+        let ctx = state.settings.with(|s| crate::ui::analysis::diagnostic_context(s, js_sys::Date::now()));
+        state.write_now(|s| {
+            s.ctx = Some(ctx);
+            s.refresh_problems();
+        });
+    });
     // The topic key path applies to frames decoded from now on (decoding happens at ingest).
     Effect::new(move |_| {
         let path = state.settings.with(|s| Some(s.topic_key_path.clone()).filter(|p| !p.is_empty()));

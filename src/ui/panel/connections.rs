@@ -2,7 +2,7 @@
 //! the chosen connection's header.
 
 use super::shell;
-use crate::store::{has_problem, mask_tokens_in_url, PanelState};
+use crate::store::{mask_tokens_in_url, PanelState};
 use crate::ui::format::{duration, state_name};
 use leptos::prelude::*;
 use socketscope_core::session::{ConnId, Connection};
@@ -23,7 +23,7 @@ struct Row {
     reconnect: Option<String>,
 }
 
-fn row(c: &Connection, reconnect: Option<String>, now: f64) -> Row {
+fn row(c: &Connection, problem: bool, reconnect: Option<String>, now: f64) -> Row {
     let end = c.ended_at().unwrap_or(now);
     Row {
         id: c.id,
@@ -34,7 +34,7 @@ fn row(c: &Connection, reconnect: Option<String>, now: f64) -> Row {
         outs: c.counters.frames[1],
         duration: duration(end - c.created),
         close: c.close.as_ref().map(|cl| cl.code),
-        problem: has_problem(c),
+        problem,
         reconnect,
     }
 }
@@ -58,7 +58,7 @@ pub fn ConnectionList() -> impl IntoView {
                         None => format!("reconnect #{pos}"),
                     }
                 });
-                out.push(row(c, reconnect, now));
+                out.push(row(c, s.has_problem(c), reconnect, now));
             }
             out
         })

@@ -64,6 +64,9 @@ pub fn Analysis(loaded: Loaded, settings: RwSignal<Settings>) -> impl IntoView {
         .collect();
     let mut store = Store::default();
     store.session = model;
+    // Imported connections are all closed: run the rules once so the one with a problem is shown first.
+    store.ctx = Some(settings.with_untracked(|s| crate::ui::analysis::diagnostic_context(s, js_sys::Date::now())));
+    store.refresh_problems();
     let mut state = PanelState::new(store, settings.get_untracked());
     state.settings = settings;
     view! {
