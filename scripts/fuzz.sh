@@ -17,17 +17,21 @@ if ! cargo fuzz --version 2>/dev/null | grep -q "cargo-fuzz $CARGO_FUZZ_VERSION"
 fi
 
 targets=$(cargo +nightly fuzz list)
+# Build every target once, then run the binaries directly: `cargo fuzz run` would rebuild per
+# target, and a source edit in the middle of a campaign would then mix versions.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_odr_violation=0}"   # as cargo fuzz run sets it
 cargo +nightly fuzz build --release
+bin="target/$(rustc -vV | sed -n 's/^host: //p')/release"
 failed=()
 for t in $targets; do
   mkdir -p "target/corpus/$t" "artifacts/$t" "corpus/$t"
   echo "[fuzz] $t for ${seconds}s"
-  if ! cargo +nightly fuzz run --release "$t" "target/corpus/$t" "corpus/$t" -- \
-      -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="artifacts/$t/" 2>"target/fuzz-$t.log"; then
+  if ! "$bin/$t" "target/corpus/$t" "corpus/$t" -max_total_time="$seconds" -print_final_stats=1 \
+      -artifact_prefix="artifacts/$t/" >"target/fuzz-$t.log" 2>&1; then
     failed+=("$t")
     tail -40 "target/fuzz-$t.log"
   else
-    grep -E "stat::number_of_executed_units|stat::new_units_added" "target/fuzz-$t.log" | tr '\n' ' '; echo
+    grep -E "stat::number_of_executed_units|stat::new_units_added" "target/fuzz-$t.log" | tr -s ' ' | tr '\n' ' '; echo
   fi
 done
 if [ ${#failed[@]} -gt 0 ]; then
