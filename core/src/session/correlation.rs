@@ -10,7 +10,9 @@ use serde::Serialize;
 
 use crate::protocols::{Direction, Kind, Role, Status};
 
-use super::intern::{FxMap, Sym};
+use std::hash::Hasher;
+
+use super::intern::{FxHasher, FxMap, Sym};
 
 /// One request and what answered it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,9 +63,51 @@ pub enum Linked {
 #[derive(Debug, Default, Clone)]
 pub struct Correlator {
     pub exchanges: Vec<Exchange>,
-    /// Pending requests by key, one map per request direction (In, Out).
-    pending: [FxMap<Box<str>, u32>; 2],
+    /// Pending requests by the hash of their key, one map per request direction (In, Out).
+    /// Keys are kept once, in the exchange; a pending request whose key hash is already taken
+    /// by a different pending key goes to `collided` (searched linearly; rare).
+    pending: [FxMap<u64, u32>; 2],
+    collided: [Vec<u32>; 2],
     pub orphans: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(frame: u32, dir: Direction, key: &str, role: Role) -> MessageInfo<'_> {
+        MessageInfo { frame, t: frame as f64, dir, kind: Kind::Push, topic: 0, event: 0, status: None, key, role }
+    }
+
+    #[test]
+    fn colliding_and_reused_keys_still_pair_correctly() {
+        let mut c = Correlator::default();
+        // Force a collision: put a second pending key under the first one's hash slot.
+        assert_eq!(c.link(&info(0, Direction::Out, "a", Role::Request)), Linked::Opened(0));
+        c.link(&info(1, Direction::Out, "b", Role::Request));
+        let hb = key_hash("b");
+        c.pending[1].remove(&hb);
+        c.pending[1].insert(key_hash("a"), 0);
+        c.collided[1].push(1);
+        assert_eq!(c.link(&info(2, Direction::In, "b", Role::Reply)), Linked::Closed(1));
+        assert_eq!(c.link(&info(3, Direction::In, "a", Role::Reply)), Linked::Closed(0));
+        assert_eq!(c.pending().count(), 0);
+        // A reused key leaves the first request unanswered; the reply goes to the second.
+        c.link(&info(4, Direction::Out, "x", Role::Request));
+        c.link(&info(5, Direction::Out, "x", Role::Request));
+        assert_eq!(c.link(&info(6, Direction::In, "x", Role::Reply)), Linked::Closed(3));
+        assert!(c.exchanges[2].reply.is_none());
+        // Same key the other way round is a different exchange (socket.io ack ids).
+        c.link(&info(7, Direction::In, "x", Role::Request));
+        assert_eq!(c.link(&info(8, Direction::In, "x", Role::Reply)), Linked::Orphan);
+        assert_eq!(c.link(&info(9, Direction::Out, "x", Role::Reply)), Linked::Closed(4));
+    }
+}
+
+fn key_hash(key: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(key.as_bytes());
+    h.finish()
 }
 
 fn slot(d: Direction) -> usize {
@@ -113,11 +157,18 @@ impl Correlator {
                     first_item_ms: None,
                     last_item_at: None,
                 });
-                self.pending[slot(m.dir)].insert(m.key.into(), n);
+                let (d, h) = (slot(m.dir), key_hash(m.key));
+                match self.pending[d].get(&h) {
+                    Some(&old) if &*self.exchanges[old as usize].key != m.key => self.collided[d].push(n),
+                    // New, or a reused key: the earlier request stays unanswered.
+                    _ => {
+                        self.pending[d].insert(h, n);
+                    }
+                }
                 Linked::Opened(n)
             }
             Role::StreamItem => {
-                let Some(&n) = self.pending[slot(other(m.dir))].get(m.key) else {
+                let Some(n) = self.find(slot(other(m.dir)), m.key, false) else {
                     self.orphans += 1;
                     return Linked::Orphan;
                 };
@@ -128,7 +179,7 @@ impl Correlator {
                 Linked::Item(n)
             }
             Role::Reply => {
-                let Some(n) = self.pending[slot(other(m.dir))].remove(m.key) else {
+                let Some(n) = self.find(slot(other(m.dir)), m.key, true) else {
                     self.orphans += 1;
                     return Linked::Orphan;
                 };
@@ -141,14 +192,38 @@ impl Correlator {
         }
     }
 
+    /// The pending exchange with `key` in direction slot `d`, removed from pending if `take`.
+    fn find(&mut self, d: usize, key: &str, take: bool) -> Option<u32> {
+        let h = key_hash(key);
+        if let Some(&n) = self.pending[d].get(&h) {
+            if &*self.exchanges[n as usize].key == key {
+                if take {
+                    self.pending[d].remove(&h);
+                }
+                return Some(n);
+            }
+        }
+        let pos = self.collided[d].iter().position(|&n| &*self.exchanges[n as usize].key == key)?;
+        let n = self.collided[d][pos];
+        if take {
+            self.collided[d].remove(pos);
+        }
+        Some(n)
+    }
+
     /// Requests still waiting for their reply.
     pub fn pending(&self) -> impl Iterator<Item = &Exchange> {
-        self.pending.iter().flat_map(|m| m.values()).map(|&n| &self.exchanges[n as usize])
+        self.pending
+            .iter()
+            .flat_map(|m| m.values())
+            .chain(self.collided.iter().flatten())
+            .map(|&n| &self.exchanges[n as usize])
     }
 
     pub fn heap_bytes(&self) -> usize {
         self.exchanges.capacity() * std::mem::size_of::<Exchange>()
             + self.exchanges.iter().map(|x| x.key.len()).sum::<usize>()
-            + self.pending.iter().map(|m| m.capacity() * 32 + m.keys().map(|k| k.len()).sum::<usize>()).sum::<usize>()
+            + self.pending.iter().map(|m| m.capacity() * 16).sum::<usize>()
+            + self.collided.iter().map(|c| c.capacity() * 4).sum::<usize>()
     }
 }
