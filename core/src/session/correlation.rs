@@ -71,39 +71,6 @@ pub struct Correlator {
     pub orphans: u32,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn info(frame: u32, dir: Direction, key: &str, role: Role) -> MessageInfo<'_> {
-        MessageInfo { frame, t: frame as f64, dir, kind: Kind::Push, topic: 0, event: 0, status: None, key, role }
-    }
-
-    #[test]
-    fn colliding_and_reused_keys_still_pair_correctly() {
-        let mut c = Correlator::default();
-        // Force a collision: put a second pending key under the first one's hash slot.
-        assert_eq!(c.link(&info(0, Direction::Out, "a", Role::Request)), Linked::Opened(0));
-        c.link(&info(1, Direction::Out, "b", Role::Request));
-        let hb = key_hash("b");
-        c.pending[1].remove(&hb);
-        c.pending[1].insert(key_hash("a"), 0);
-        c.collided[1].push(1);
-        assert_eq!(c.link(&info(2, Direction::In, "b", Role::Reply)), Linked::Closed(1));
-        assert_eq!(c.link(&info(3, Direction::In, "a", Role::Reply)), Linked::Closed(0));
-        assert_eq!(c.pending().count(), 0);
-        // A reused key leaves the first request unanswered; the reply goes to the second.
-        c.link(&info(4, Direction::Out, "x", Role::Request));
-        c.link(&info(5, Direction::Out, "x", Role::Request));
-        assert_eq!(c.link(&info(6, Direction::In, "x", Role::Reply)), Linked::Closed(3));
-        assert!(c.exchanges[2].reply.is_none());
-        // Same key the other way round is a different exchange (socket.io ack ids).
-        c.link(&info(7, Direction::In, "x", Role::Request));
-        assert_eq!(c.link(&info(8, Direction::In, "x", Role::Reply)), Linked::Orphan);
-        assert_eq!(c.link(&info(9, Direction::Out, "x", Role::Reply)), Linked::Closed(4));
-    }
-}
-
 fn key_hash(key: &str) -> u64 {
     let mut h = FxHasher::default();
     h.write(key.as_bytes());
@@ -225,5 +192,38 @@ impl Correlator {
             + self.exchanges.iter().map(|x| x.key.len()).sum::<usize>()
             + self.pending.iter().map(|m| m.capacity() * 16).sum::<usize>()
             + self.collided.iter().map(|c| c.capacity() * 4).sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(frame: u32, dir: Direction, key: &str, role: Role) -> MessageInfo<'_> {
+        MessageInfo { frame, t: frame as f64, dir, kind: Kind::Push, topic: 0, event: 0, status: None, key, role }
+    }
+
+    #[test]
+    fn colliding_and_reused_keys_still_pair_correctly() {
+        let mut c = Correlator::default();
+        // Force a collision: put a second pending key under the first one's hash slot.
+        assert_eq!(c.link(&info(0, Direction::Out, "a", Role::Request)), Linked::Opened(0));
+        c.link(&info(1, Direction::Out, "b", Role::Request));
+        let hb = key_hash("b");
+        c.pending[1].remove(&hb);
+        c.pending[1].insert(key_hash("a"), 0);
+        c.collided[1].push(1);
+        assert_eq!(c.link(&info(2, Direction::In, "b", Role::Reply)), Linked::Closed(1));
+        assert_eq!(c.link(&info(3, Direction::In, "a", Role::Reply)), Linked::Closed(0));
+        assert_eq!(c.pending().count(), 0);
+        // A reused key leaves the first request unanswered; the reply goes to the second.
+        c.link(&info(4, Direction::Out, "x", Role::Request));
+        c.link(&info(5, Direction::Out, "x", Role::Request));
+        assert_eq!(c.link(&info(6, Direction::In, "x", Role::Reply)), Linked::Closed(3));
+        assert!(c.exchanges[2].reply.is_none());
+        // Same key the other way round is a different exchange (socket.io ack ids).
+        c.link(&info(7, Direction::In, "x", Role::Request));
+        assert_eq!(c.link(&info(8, Direction::In, "x", Role::Reply)), Linked::Orphan);
+        assert_eq!(c.link(&info(9, Direction::Out, "x", Role::Reply)), Linked::Closed(4));
     }
 }

@@ -482,7 +482,8 @@ impl Model {
         })
     }
 
-    /// The full decode of a stored frame, redone from its bytes (frames keep ids only).
+    /// The full decode of a stored frame, redone from its bytes (frames keep ids only). `None`
+    /// only when there is no such frame.
     pub fn decode(&self, at: FrameRef) -> Option<Decoded<'_>> {
         let conn = self.connection(at.conn)?;
         let r = conn.frames.get(at.index)?;
@@ -502,9 +503,15 @@ impl Model {
                 },
                 None => ConnectionDecoder::default().decode(&input, cfg),
             },
-            Protocol::SocketIo if r.kind() == Kind::Attachment => protocols::socketio::decode(&input).ok()?,
-            Protocol::TypedJson => typed_json::decode_typed(&input, &cfg.typed_json, conn.decoder.url_topic()).ok()?,
-            p => protocols::decode_as(p, &input, cfg).ok()?,
+            p => {
+                let redone = match p {
+                    Protocol::SocketIo if r.kind() == Kind::Attachment => protocols::socketio::decode(&input),
+                    Protocol::TypedJson => typed_json::decode_typed(&input, &cfg.typed_json, conn.decoder.url_topic()),
+                    p => protocols::decode_as(p, &input, cfg),
+                };
+                // Only a dropped payload makes a stored frame stop decoding; say so, never fail.
+                redone.unwrap_or_else(|m| Decoded::raw(vec![m]))
+            }
         };
         if r.payload_dropped() && !d.notes.contains(&Note::Truncated) {
             d.notes.push(Note::Truncated);

@@ -16,7 +16,7 @@ pub fn endpoint_key(url: &str) -> String {
         _ => "",
     };
     let rest = rest.split(['?', '#']).next().unwrap_or("");
-    let (host, path) = rest.split_once('/').map(|(h, p)| (h, p)).unwrap_or((rest, ""));
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     format!("{scheme}://{}/{}", host.to_ascii_lowercase(), path.trim_end_matches('/'))
 }
 

@@ -71,6 +71,7 @@ impl Topic {
     /// Apply a message that names this topic. `answered` is the kind of the request a reply
     /// closed (Join, Leave...), when it closed one; `stream_protocol` marks graphql-style
     /// operations, whose final reply ends the operation rather than confirming a join.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn apply(&mut self, t: f64, frame: u32, kind: Kind, join_ref: Option<&str>, answered: Option<(Kind, Option<Status>)>, stream_protocol: bool, has_corr: bool) {
         self.counts[kind.index() as usize] += 1;
         match kind {
