@@ -27,5 +27,21 @@ if (mode !== 'standalone' && tab !== null) {
   const { createTransport } = await import('./transport.js');
   transport = createTransport(tab);
 }
+// Signature verification (the crypto crates) is a wasm module of its own (verify/), imported on the
+// first Verify click so the panel's startup wasm stays small. The verify box calls this; it answers
+// the core's Verification as JSON.
+let verifier = null;
+globalThis.socketscopeVerify = async (token, key, nowMs, leewayS) => {
+  verifier ??= import('./verify.js').then(async (m) => {
+    await m.default({ module_or_path: './verify_bg.wasm' });
+    return m;
+  });
+  try {
+    return (await verifier).verify(token, key, nowMs, leewayS);
+  } catch (e) {
+    verifier = null; // try again on the next click
+    throw e;
+  }
+};
 await init({ module_or_path: './socketscope_bg.wasm' });
 start(mode, tab ?? undefined, transport ?? undefined);

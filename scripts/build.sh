@@ -23,7 +23,20 @@ node_modules/binaryen/bin/wasm-opt -Oz --enable-bulk-memory --enable-reference-t
   "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 
-panel_files=(boot.js socketscope.js socketscope_bg.wasm)
+# Signature verification as its own module (verify/), loaded by boot.js on the first Verify click;
+# the panel's wasm is built without it (index.html: data-cargo-no-default-features).
+log "verify module (cargo build -p socketscope-verify, wasm-bindgen --target web)"
+cargo build --release --target wasm32-unknown-unknown -p socketscope-verify >target/verify-build.log 2>&1 || { cat target/verify-build.log; echo "[build] verify module failed: see the log above" >&2; exit 1; }
+rm -rf target/verify && wasm-bindgen --target web --no-typescript --out-dir target/verify --out-name verify \
+  target/wasm32-unknown-unknown/release/socketscope_verify.wasm
+vwasm=target/verify/verify_bg.wasm
+node_modules/binaryen/bin/wasm-opt -Oz --enable-bulk-memory --enable-reference-types \
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+  "$vwasm" -o "$vwasm.opt"
+mv "$vwasm.opt" "$vwasm"
+cp target/verify/verify.js target/verify/verify_bg.wasm target/trunk/
+
+panel_files=(boot.js socketscope.js socketscope_bg.wasm verify.js verify_bg.wasm)
 css=$(cd target/trunk && ls *.css)
 rm -rf dist && mkdir -p dist/web dist/chrome dist/firefox
 
@@ -49,4 +62,6 @@ done
 
 raw=$(stat -c %s "$wasm"); gz=$(gzip -9c "$wasm" | wc -c); js=$(gzip -9c target/trunk/socketscope.js | wc -c)
 log "panel wasm: $raw bytes raw, $gz bytes gzipped; glue js: $js bytes gzipped"
+vraw=$(stat -c %s "$vwasm"); vgz=$(gzip -9c "$vwasm" | wc -c); vjs=$(gzip -9c target/verify/verify.js | wc -c)
+log "verify module (loaded on first Verify): $vraw bytes raw, $vgz bytes gzipped; its js: $vjs bytes gzipped"
 log "dist/chrome dist/firefox dist/web dist/socketscope-chrome.zip dist/socketscope-firefox.zip"

@@ -6,7 +6,7 @@
 //! - [`inspect`]: decode + checks against the connection's moments ([`Moments`]) and the operations
 //!   it used; returns an [`Inspection`] with every [`Finding`].
 //! - [`verify`]: signature (HS*, RS*, PS*, ES256, ES384) and times, with keys as a secret, PEM, JWK
-//!   or JWKS ([`KeyInput`]).
+//!   or JWKS ([`KeyInput`]). Feature `verify` (default): the panel loads it lazily as its own module.
 //!
 //! **Time is passed in.** Nothing here reads a clock; `SystemTime::now()` panics on wasm32.
 
@@ -27,4 +27,6 @@ pub use inspect::{inspect, InspectOptions, Inspection};
 pub use keys::{KeyInput, SecretEncoding};
 pub use scopes::{ScopeCheck, ScopeMap, Scopes};
 pub use times::{ClaimTime, Moments, TimeClaim};
-pub use verify::{verify, Alg, Outcome, Verification, VerifyOptions};
+pub use verify::{Alg, Outcome, Verification, VerifyOptions};
+#[cfg(feature = "verify")]
+pub use verify::verify;

@@ -5,9 +5,8 @@ use super::diagnostics::{DiagnosticItem, DiagnosticsList};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use socketscope_core::jwt::times::{human_duration, relative};
-use socketscope_core::jwt::{
-    verify, Inspection, KeyInput, Outcome, ScopeCheck, SecretEncoding, TimeClaim, TokenLocation, VerifyOptions,
-};
+use socketscope_core::diagnostics::Severity;
+use socketscope_core::jwt::{Inspection, KeyInput, ScopeCheck, SecretEncoding, TimeClaim, TokenLocation};
 
 /// A time in the user's local zone and locale, e.g. "22/11/2026, 06:31:00 CET". Formatting only:
 /// the moment itself comes from the core.
@@ -233,14 +232,77 @@ impl KeyKind {
     }
 }
 
-fn outcome_text(o: Outcome) -> (&'static str, &'static str) {
-    match o {
-        Outcome::Valid => ("ok", "Valid: the signature verifies and exp/nbf hold now."),
-        Outcome::ValidSignatureBadTime => ("warn", "The signature verifies, but the token is expired or not yet valid now."),
-        Outcome::InvalidSignature => ("bad", "Invalid signature: see below for what to check."),
-        Outcome::NoUsableKey => ("bad", "No usable key for this token: see below."),
-        Outcome::NotVerifiable => ("bad", "This token can't be verified: see below."),
+/// What the verifier answers: the core's `jwt::Verification` as JSON, read back here with just
+/// the fields the box shows. The same JSON whether it ran inline or in the lazy verify module.
+#[derive(Debug, Clone, serde::Deserialize)]
+struct Reply {
+    outcome: String,
+    verified_with: Option<String>,
+    findings: Vec<ReplyFinding>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+struct ReplyFinding {
+    severity: Severity,
+    /// The core's `FindingCode` by its serde name, e.g. `no_key_for_kid`.
+    code: String,
+    message: String,
+}
+
+impl From<&ReplyFinding> for DiagnosticItem {
+    /// As `From<&Finding>`: the kind is the code's serde name in words.
+    fn from(f: &ReplyFinding) -> Self {
+        DiagnosticItem::new(f.severity, f.code.replace('_', " "), f.message.clone())
     }
+}
+
+/// The box's text for the core's `Outcome`, by its serde name.
+fn outcome_text(o: &str) -> (&'static str, &'static str) {
+    match o {
+        "valid" => ("ok", "Valid: the signature verifies and exp/nbf hold now."),
+        "valid_signature_bad_time" => ("warn", "The signature verifies, but the token is expired or not yet valid now."),
+        "invalid_signature" => ("bad", "Invalid signature: see below for what to check."),
+        "no_usable_key" => ("bad", "No usable key for this token: see below."),
+        _ => ("bad", "This token can't be verified: see below."),
+    }
+}
+
+/// Run the core's `jwt::verify` in this module (feature `inline-verify`), synchronously. `key` is a
+/// `KeyInput` as JSON, as the verify module takes it.
+#[cfg(feature = "inline-verify")]
+fn verify_here(token: &str, key: &str, now_ms: f64) -> Result<String, String> {
+    let key: KeyInput = serde_json::from_str(key).map_err(|e| e.to_string())?;
+    let opts = socketscope_core::jwt::VerifyOptions { now_ms, leeway_s: 0 };
+    serde_json::to_string(&socketscope_core::jwt::verify(token, &key, &opts)).map_err(|e| e.to_string())
+}
+
+/// Run the core's `jwt::verify` in the verify module (verify/): boot.js's `socketscopeVerify`
+/// imports `./verify.js` on the first call, so the crypto is not in the startup wasm.
+#[cfg(not(feature = "inline-verify"))]
+async fn verify_in_module(token: String, key: String, now_ms: f64) -> Result<String, String> {
+    use wasm_bindgen::{JsCast, JsValue};
+    let why = |e: JsValue| {
+        e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| format!("{e:?}"))
+    };
+    let f = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("socketscopeVerify"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(|| "this page has no verifier (socketscopeVerify, set by boot.js)".to_string())?;
+    let args = js_sys::Array::of4(&token.into(), &key.into(), &now_ms.into(), &0.0.into());
+    let promise = f.apply(&JsValue::NULL, &args).map_err(why)?;
+    let answer = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&promise)).await.map_err(why)?;
+    answer.as_string().ok_or_else(|| "the verifier answered with something other than text".to_string())
+}
+
+/// The verifier's JSON as what the box shows, or why there is no answer.
+fn read_reply(answer: Result<String, String>) -> Result<Reply, String> {
+    let json = answer?;
+    serde_json::from_str::<Reply>(&json).map_err(|_| {
+        serde_json::from_str::<serde_json::Value>(&json)
+            .ok()
+            .and_then(|v| v.get("error").and_then(Value::as_str).map(String::from))
+            .unwrap_or_else(|| "the verifier's answer could not be read".into())
+    })
 }
 
 /// Offline verification of `token` with a pasted secret, PEM key, JWK or JWKS (the core picks the
@@ -255,16 +317,31 @@ pub fn VerifyBox(
 ) -> impl IntoView {
     let key = key.unwrap_or_else(|| RwSignal::new(String::new()));
     let kind = RwSignal::new(KeyKind::Auto);
-    let result = RwSignal::new(None::<socketscope_core::jwt::Verification>);
+    let result = RwSignal::new(None::<Result<Reply, String>>);
+    // Answers can arrive out of order (the first one waits for the verify module): keep the last asked.
+    let asked = StoredValue::new(0u32);
     let run = move |_| {
+        asked.update_value(|n| *n += 1);
         let text = key.get_untracked();
         if text.trim().is_empty() {
             result.set(None);
             return;
         }
         let input = kind.get_untracked().input(&text);
-        let opts = VerifyOptions { now_ms: now.get_untracked(), leeway_s: 0 };
-        result.set(Some(verify(&token, &input, &opts)));
+        let input = serde_json::to_string(&input).unwrap_or_default();
+        let now_ms = now.get_untracked();
+        #[cfg(feature = "inline-verify")]
+        result.set(Some(read_reply(verify_here(&token, &input, now_ms))));
+        #[cfg(not(feature = "inline-verify"))]
+        {
+            let (token, this) = (token.clone(), asked.get_value());
+            leptos::task::spawn_local(async move {
+                let reply = read_reply(verify_in_module(token, input, now_ms).await);
+                if asked.try_get_value() == Some(this) {
+                    result.set(Some(reply));
+                }
+            });
+        }
     };
     let options = KeyKind::ALL
         .iter()
@@ -290,14 +367,21 @@ pub fn VerifyBox(
                 </label>
                 <button data-testid="verify-button" on:click=run>"Verify"</button>
             </div>
-            {move || result.get().map(|v| {
-                let (state, text) = outcome_text(v.outcome);
-                let with = v.verified_with.clone().map(|w| format!(" Verified with {w}."));
-                let items: Vec<DiagnosticItem> = v.findings.iter().map(DiagnosticItem::from).collect();
-                view! {
-                    <p class="verify-outcome" data-testid="verify-outcome" data-state=state>{text}{with}</p>
-                    <DiagnosticsList items=items />
+            {move || result.get().map(|r| match r {
+                Ok(v) => {
+                    let (state, text) = outcome_text(&v.outcome);
+                    let with = v.verified_with.clone().map(|w| format!(" Verified with {w}."));
+                    let items: Vec<DiagnosticItem> = v.findings.iter().map(DiagnosticItem::from).collect();
+                    view! {
+                        <p class="verify-outcome" data-testid="verify-outcome" data-state=state>{text}{with}</p>
+                        <DiagnosticsList items=items />
+                    }
+                    .into_any()
                 }
+                Err(why) => view! {
+                    <p class="verify-outcome" data-testid="verify-outcome" data-state="bad">{format!("Could not verify: {why}.")}</p>
+                }
+                .into_any(),
             })}
         </div>
     }
