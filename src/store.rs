@@ -163,6 +163,10 @@ fn mask(token: &str) -> String {
 pub struct PanelState {
     pub store: StoredValue<Store>,
     tick: RwSignal<u64>,
+    /// Bumped at most twice a second while data streams in: for work too heavy for every frame
+    /// (diagnostics, token inspection).
+    slow_tick: RwSignal<u64>,
+    slow_pending: StoredValue<bool>,
     scheduled: StoredValue<bool>,
     pub selected: RwSignal<Option<ConnId>>,
     /// The user picked a connection; stop auto-selecting.
@@ -179,6 +183,8 @@ impl PanelState {
         PanelState {
             store: StoredValue::new(store),
             tick: RwSignal::new(0),
+            slow_tick: RwSignal::new(0),
+            slow_pending: StoredValue::new(false),
             scheduled: StoredValue::new(false),
             selected: RwSignal::new(None),
             pinned: RwSignal::new(false),
@@ -196,6 +202,12 @@ impl PanelState {
         self.store.with_value(f)
     }
 
+    /// Read the store and re-run at most twice a second while it changes.
+    pub fn read_slow<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
+        self.slow_tick.track();
+        self.store.with_value(f)
+    }
+
     /// Change the store and redraw on the next animation frame.
     pub fn write<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
         let out = self.store.try_update_value(f).expect("store is alive for the page's lifetime");
@@ -207,6 +219,7 @@ impl PanelState {
     pub fn write_now<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
         let out = self.store.try_update_value(f).expect("store is alive for the page's lifetime");
         self.tick.update(|t| *t += 1);
+        self.slow_tick.update(|t| *t += 1);
         out
     }
 
@@ -220,6 +233,16 @@ impl PanelState {
             this.scheduled.set_value(false);
             this.tick.update(|t| *t += 1);
         });
+        if !self.slow_pending.get_value() {
+            self.slow_pending.set_value(true);
+            set_timeout(
+                move || {
+                    this.slow_pending.set_value(false);
+                    this.slow_tick.update(|t| *t += 1);
+                },
+                std::time::Duration::from_millis(500),
+            );
+        }
     }
 
     /// The connection on screen: the user's pick, else the most relevant.

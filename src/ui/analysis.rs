@@ -141,7 +141,7 @@ pub fn ConnectionAnalysis(conn: ConnId) -> impl IntoView {
     });
     let analysis = move || {
         let settings = state.settings.get();
-        state.read(|s| analyse(&s.session, conn, &settings, now.get_untracked()))
+        state.read_slow(|s| analyse(&s.session, conn, &settings, now.get_untracked()))
     };
     move || {
         let Some(a) = analysis() else { return ().into_any() };

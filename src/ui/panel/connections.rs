@@ -42,7 +42,7 @@ fn row(c: &Connection, problem: bool, reconnect: Option<String>, now: f64) -> Ro
 #[component]
 pub fn ConnectionList() -> impl IntoView {
     let state = expect_context::<PanelState>();
-    let rows = move || {
+    let rows = Memo::new(move |_| {
         let preserve = state.settings.with(|s| s.preserve_log);
         let now = js_sys::Date::now();
         state.read(|s| {
@@ -62,41 +62,55 @@ pub fn ConnectionList() -> impl IntoView {
             }
             out
         })
-    };
+    });
+    // Marks the first screen with data, for the panel benchmark (tests/bench/panel.mjs) and for
+    // anyone profiling the panel in DevTools.
+    let marked = StoredValue::new(false);
+    Effect::new(move |_| {
+        if !marked.get_value() && state.read(|s| !s.session.connections().is_empty()) {
+            marked.set_value(true);
+            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = p.mark("socketscope:first-data");
+            }
+        }
+    });
     view! {
         <ul class="conn-list" role="listbox" aria-label="WebSocket connections">
-            <For each=rows key=|r| (r.id, r.state, r.ins, r.outs, r.close, r.duration.clone()) let:r>
-                <ConnRow r=r />
+            // Keyed by id: a row stays the same element while its counts change.
+            <For each=move || rows.with(|r| r.iter().map(|r| r.id).collect::<Vec<_>>()) key=|id| *id let:id>
+                <ConnRow id=id row=Signal::derive(move || rows.with(|r| r.iter().find(|r| r.id == id).cloned())) />
             </For>
         </ul>
     }
 }
 
+/// One list entry. The `<li>` stays put (clickable, focus kept) while its contents follow the row.
 #[component]
-fn ConnRow(r: Row) -> impl IntoView {
+fn ConnRow(id: ConnId, #[prop(into)] row: Signal<Option<Row>>) -> impl IntoView {
     let state = expect_context::<PanelState>();
-    let id = r.id;
     let selected = move || state.current() == Some(id);
     let pick = move || {
         state.selected.set(Some(id));
         state.pinned.set(true);
         state.selected_frame.set(None);
     };
-    let counts = format!("↓{} ↑{}", r.ins, r.outs);
+    let problem = move || row.with(|r| r.as_ref().is_some_and(|r| r.problem));
     view! {
-        <li class="conn" class:problem=r.problem class:selected=selected role="option"
+        <li class="conn" class:problem=problem class:selected=selected role="option"
             aria-selected=move || selected().to_string() tabindex="0" data-testid="connection"
             on:click=move |_| pick()
             on:keydown=move |ev| if ev.key() == "Enter" { pick() }>
-            <span class="badge" data-state=r.state>{r.state}</span>
-            {r.close.map(|c| view! { <span class="badge code" data-testid="close-code">{c}</span> })}
-            <span class="url" data-testid="conn-url">{r.url}</span>
-            <span class="meta">
-                {(!r.protocol.is_empty()).then(|| view! { <span class="proto">{r.protocol}</span> })}
-                <span>{counts}</span>
-                <span>{r.duration}</span>
-                {r.reconnect.map(|t| view! { <span class="reconnect">{t}</span> })}
-            </span>
+            {move || row.get().map(|r| view! {
+                <span class="badge" data-state=r.state>{r.state}</span>
+                {r.close.map(|c| view! { <span class="badge code" data-testid="close-code">{c}</span> })}
+                <span class="url" data-testid="conn-url">{r.url}</span>
+                <span class="meta">
+                    {(!r.protocol.is_empty()).then(|| view! { <span class="proto">{r.protocol}</span> })}
+                    <span>{format!("↓{} ↑{}", r.ins, r.outs)}</span>
+                    <span>{r.duration}</span>
+                    {r.reconnect.map(|t| view! { <span class="reconnect">{t}</span> })}
+                </span>
+            })}
         </li>
     }
 }

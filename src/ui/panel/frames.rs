@@ -59,14 +59,15 @@ pub fn FramePane(conn: ConnId) -> impl IntoView {
         })
     });
     let count = Signal::derive(move || hits.with(|h| h.len()));
-    let topics = move || {
+    // A memo: the topic <select> is rebuilt only when the set of topics changes, not per frame.
+    let topics = Memo::new(move |_| {
         state.read(|s| {
             s.session
                 .connection(conn)
                 .map(|c| c.topics.iter().filter_map(|t| s.session.name(t.name).map(str::to_string)).collect::<Vec<_>>())
                 .unwrap_or_default()
         })
-    };
+    });
     let reveal = Signal::derive(move || {
         let sel = state.selected_frame.get()?;
         hits.with(|h| h.iter().position(|&i| i == sel))
@@ -118,7 +119,7 @@ pub fn FramePane(conn: ConnId) -> impl IntoView {
                 </select>
                 <select aria-label="Topic" data-testid="filter-topic" on:change=move |ev| topic.set(event_target_value(&ev))>
                     <option value="">"all topics"</option>
-                    {move || topics().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
+                    {move || topics.get().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
                 </select>
                 <label><input type="checkbox" data-testid="hide-heartbeats" prop:checked=hide_hb
                     on:change=move |ev| { let on = event_target_checked(&ev); state.settings.update(|s| s.hide_heartbeats = on) } />"hide heartbeats"</label>

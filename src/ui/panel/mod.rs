@@ -32,6 +32,8 @@ pub fn SessionView(
     let state = expect_context::<PanelState>();
     let tab = RwSignal::new(Tab::Frames);
     let has_any = move || state.read(|s| !s.session.connections().is_empty());
+    // Only a change of connection rebuilds the detail area; new frames update it in place.
+    let current = Memo::new(move |_| state.current());
     view! {
         <div class="session">
             <toolbar::Toolbar live=live />
@@ -42,7 +44,7 @@ pub fn SessionView(
                     </Show>
                 </section>
                 <section class="detail" aria-label="Connection details">
-                    {move || state.current().map(|conn| view! {
+                    {move || current.get().map(|conn| view! {
                         <connections::ConnectionHeader conn=conn live=live />
                         <timeline::Timeline conn=conn />
                         <crate::ui::analysis::ConnectionAnalysis conn=conn />

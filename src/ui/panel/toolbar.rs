@@ -4,6 +4,15 @@ use crate::{store::PanelState, transport::{send_via, TransportHandle}};
 use leptos::prelude::*;
 use socketscope_core::schema::{Command, VERSION};
 
+/// The wasm heap's size: where the captured frames live, so this is what the caps bound.
+fn wasm_memory_bytes() -> u64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| m.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as u64)
+        .unwrap_or(0)
+}
+
 #[component]
 pub fn Toolbar(live: bool) -> impl IntoView {
     let state = expect_context::<PanelState>();
@@ -13,7 +22,13 @@ pub fn Toolbar(live: bool) -> impl IntoView {
         state.read(|s| {
             let conns = s.session.connections();
             let frames: u64 = conns.iter().map(|c| c.frames.len() as u64).sum();
-            format!("{} connections · {} frames · {} schema problems", conns.len(), frames, s.schema_errors)
+            format!(
+                "{} connections · {} frames · {} schema problems · panel memory {}",
+                conns.len(),
+                frames,
+                s.schema_errors,
+                crate::ui::format::bytes(wasm_memory_bytes())
+            )
         })
     };
     let toggle_pause = move |_| {
