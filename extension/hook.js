@@ -56,7 +56,8 @@
   const blobSize = getter(Blob.prototype, 'size');
   const blobSlice = Blob.prototype.slice;
   const strSlice = String.prototype.slice, strIndexOf = String.prototype.indexOf;
-  const U8 = Uint8Array, subarray = TypedArrayProto.subarray;
+  const U8 = Uint8Array, I32 = Int32Array, F64 = Float64Array, subarray = TypedArrayProto.subarray;
+  const arrSlice = Array.prototype.slice;
   const isArray = Array.isArray;
   const msgData = getter(MessageEvent.prototype, 'data');
   const closeCode = getter(CloseEvent.prototype, 'code');
@@ -94,23 +95,37 @@
   let cap = 64 * 1024;     // payload cap in bytes (CaptureSettings.max_payload)
 
   // ---- batching ----
-  // Flat record layout (the relay reads the same layout):
-  //   frame: K_IN|K_OUT, socket number, t, data (string | ArrayBuffer | Blob), size (-1 = measure later)
-  //   event: K_EV, event object (schema shape without seq)
-  // A batch is [records, frames, payloadChars, ...records].
+  // Column layout (the relay reads the same): one record per frame or event, `count` records used.
+  //   kinds: Int32Array   socket number * 4 + K_IN | K_OUT, or K_EV for any other event
+  //   times: Float64Array epoch ms (frames)
+  //   sizes: Float64Array true size in bytes, or -1 = "text, measure later" (frames)
+  //   data:  Array        payload (string | ArrayBuffer | Blob), or the event object (schema shape
+  //                       without seq)
+  // Typed arrays clone as one copy and never consult prototypes. `data` is a copy of a template
+  // filled now, before any page script: every later store hits an own element, so no setter a page
+  // puts on Array.prototype runs. (Filling a fresh `new Array(n)` later would write into holes and
+  // reach such setters.) The template's own `constructor: undefined` makes slice() create a plain
+  // array without consulting Array[Symbol.species], which a page could also redefine.
   const K_EV = 0, K_IN = 1, K_OUT = 2;
-  const MAX_BATCH = 2048;             // frames per batch before an early flush
+  const CAP = 1024;                   // records per batch before an early flush
   const MAX_BATCH_BYTES = 8 << 20;    // payload bytes per batch before an early flush
-  let q = nullArray(), qn = 3, qRecords = 0, qFrames = 0, qBytes = 0, scheduled = false;
+  const template = new Array(CAP).fill(0);
+  defineProperty(template, 'constructor', { value: undefined });
+  let kinds, times, sizes, data, qn = 0, qFrames = 0, qBytes = 0, scheduled = false;
+  function fresh() {
+    kinds = new I32(CAP); times = new F64(CAP); sizes = new F64(CAP);
+    data = apply(arrSlice, template, [0]);
+    qn = 0; qFrames = 0; qBytes = 0;
+  }
+  fresh();
   let port = null;                    // our end of the private channel (null until handed over)
   const backlog = nullArray();        // batches produced before the relay took the channel
 
   function flush() {
     scheduled = false;
-    if (qRecords === 0) return;
-    q[0] = qRecords; q[1] = qFrames; q[2] = qBytes;
-    const batch = q;
-    q = nullArray(); qn = 3; qRecords = 0; qFrames = 0; qBytes = 0;
+    if (qn === 0) return;
+    const batch = { count: qn, frames: qFrames, bytes: qBytes, kinds, times, sizes, data };
+    fresh();
     if (port) apply(portPost, port, [batch]);
     else backlog[backlog.length] = batch;
   }
@@ -118,13 +133,13 @@
     if (!scheduled) { scheduled = true; apply(nativeSetTimeout, W, [flush, 0]); }
   }
   function pushEvent(ev) {
-    q[qn++] = K_EV; q[qn++] = ev; qRecords++;
-    schedule();
+    kinds[qn] = K_EV; data[qn] = ev; qn++;
+    if (qn === CAP) flush(); else schedule();
   }
-  function pushFrame(kind, n, t, data, size, bytes) {
-    q[qn++] = kind; q[qn++] = n; q[qn++] = t; q[qn++] = data; q[qn++] = size;
-    qRecords++; qFrames++; qBytes += bytes;
-    if (qFrames >= MAX_BATCH || qBytes >= MAX_BATCH_BYTES) flush(); else schedule();
+  function pushFrame(kind, n, t, d, size, bytes) {
+    kinds[qn] = n * 4 + kind; times[qn] = t; sizes[qn] = size; data[qn] = d; qn++;
+    qFrames++; qBytes += bytes;
+    if (qn === CAP || qBytes >= MAX_BATCH_BYTES) flush(); else schedule();
   }
 
   // Text over the cap: keep a UTF-8 prefix of at most `cap` bytes and the true UTF-8 size.

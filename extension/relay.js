@@ -69,21 +69,26 @@
   }
 
   // ---- the buffer ----
-  // Chunks of records in the hook's flat layout; seq is implicit: chunk.base + record index.
+  // Chunks in the hook's column layout ({count, kinds, times, sizes, data}, see hook.js); seq is
+  // implicit: chunk.base + record index.
   let chunks = [];
   let nextSeq = 1;
   let framesStored = 0, bytesStored = 0;
   let droppedFrames = 0, droppedBytes = 0, dropTimer = 0;
 
-  function append(recs, start, count) {
-    if (count === 0) return;
-    chunks.push({ base: nextSeq, recs, start, count });
-    nextSeq += count;
+  function append(c) {
+    if (c.count === 0) return;
+    c.base = nextSeq;
+    chunks.push(c);
+    nextSeq += c.count;
     onNew();
   }
+  const ONE_EVENT = () => ({ count: 1, frames: 0, bytes: 0, kinds: new Int32Array(1), times: new Float64Array(1), sizes: new Float64Array(1), data: [null] });
   function addEvent(ev) {
-    if (!ready) { pending.push([1, 0, 0, K_EV, ev]); return; }
-    if (settings.enabled) append([K_EV, ev], 0, 1);
+    const c = ONE_EVENT();
+    c.data[0] = ev;
+    if (!ready) { pending.push(c); return; }
+    if (settings.enabled) append(c);
   }
   function clearBuffer() {
     // Capture switched off: forget what this document captured (it may hold tokens). Sequence
@@ -93,38 +98,40 @@
   function payloadBytes(d) {
     return typeof d === 'string' ? d.length : d instanceof ArrayBuffer ? d.byteLength : d.size;
   }
+  // Keep records [0, n) of a batch, in right-sized arrays (the hook sends fixed-size columns).
+  function compact(b, n) {
+    return { count: n, kinds: b.kinds.slice(0, n), times: b.times.slice(0, n), sizes: b.sizes.slice(0, n), data: b.data.slice(0, n) };
+  }
   function ingest(b) {
     if (!ready) { pending.push(b); return; }
     if (!settings.enabled) return;
-    const records = b[0], frames = b[1], bytes = b[2];
-    if (framesStored + frames <= settings.max_frames && bytesStored + bytes <= MAX_BYTES) {
-      framesStored += frames; bytesStored += bytes;
-      append(b, 3, records);
+    if (framesStored + b.frames <= settings.max_frames && bytesStored + b.bytes <= MAX_BYTES) {
+      framesStored += b.frames; bytesStored += b.bytes;
+      append(b.count === b.kinds.length ? b : compact(b, b.count));
       return;
     }
     // Over a cap: keep every non-frame event and as many frames as fit; count the rest.
-    const out = [];
     let kept = 0, dropF = 0, dropB = 0;
-    for (let i = 3; i < b.length;) {
-      if (b[i] === K_EV) { out.push(K_EV, b[i + 1]); kept++; i += 2; continue; }
-      const d = b[i + 3], n = payloadBytes(d);
-      if (framesStored < settings.max_frames && bytesStored + n <= MAX_BYTES) {
-        out.push(b[i], b[i + 1], b[i + 2], d, b[i + 4]);
-        framesStored++; bytesStored += n; kept++;
-      } else {
-        dropF++;
-        dropB += b[i + 4] >= 0 ? b[i + 4] : utf8Size(d);
+    for (let i = 0; i < b.count; i++) {
+      const d = b.data[i];
+      let keep = b.kinds[i] === K_EV;
+      if (!keep) {
+        const n = payloadBytes(d);
+        if (framesStored < settings.max_frames && bytesStored + n <= MAX_BYTES) { framesStored++; bytesStored += n; keep = true; }
+        else { dropF++; dropB += b.sizes[i] >= 0 ? b.sizes[i] : utf8Size(d); }
       }
-      i += 5;
+      if (keep) { b.kinds[kept] = b.kinds[i]; b.times[kept] = b.times[i]; b.sizes[kept] = b.sizes[i]; b.data[kept] = d; kept++; }
     }
-    append(out, 0, kept);
+    append(compact(b, kept));
     if (dropF) {
       droppedFrames += dropF; droppedBytes += dropB;
       // One cumulative `dropped` event per second at most, so a flood past the cap cannot grow the
       // buffer through its own loss reports.
       if (!dropTimer) dropTimer = setTimeout(() => {
         dropTimer = 0;
-        append([K_EV, { type: 'dropped', t: now(), frames: droppedFrames, bytes: droppedBytes }], 0, 1);
+        const c = ONE_EVENT();
+        c.data[0] = { type: 'dropped', t: now(), frames: droppedFrames, bytes: droppedBytes };
+        append(c);
       }, droppedFrames === dropF ? 0 : 1000);
     }
   }
@@ -181,55 +188,51 @@
 
   function onNew() { if (streaming && !pumping) pump(); }
 
-  // Position of `seq` in the chunks: chunk index, record index, seq. Past the end: ci = chunks.length.
-  function locate(seq) {
-    let lo = 0, hi = chunks.length - 1, ci = -1;
+  // The chunk holding `seq` (binary search); chunks.length when past the end.
+  function chunkOf(seq) {
+    let lo = 0, hi = chunks.length - 1, ci = chunks.length;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (chunks[mid].base <= seq) { ci = mid; lo = mid + 1; } else hi = mid - 1;
+      if (chunks[mid].base + chunks[mid].count > seq) { ci = mid; hi = mid - 1; } else lo = mid + 1;
     }
-    if (ci < 0) return { ci: 0, i: 0, seq }; // before the first chunk (normalised by the reader)
-    const c = chunks[ci];
-    if (seq >= c.base + c.count) return { ci: ci + 1, i: 0, seq };
-    let i = c.start;
-    for (let s = c.base; s < seq; s++) i += c.recs[i] === K_EV ? 2 : 5;
-    return { ci, i, seq };
+    return ci;
   }
 
   async function pump() {
     pumping = true;
     try {
-      let myGen = gen, { ci, i, seq } = locate(cursor);
+      let myGen = gen, seq = cursor, ci = chunkOf(seq);
       while (streaming && bgPort) {
         const events = [];
         let bytes = 0;
         while (ci < chunks.length && events.length < STREAM_EVENTS && bytes < STREAM_BYTES) {
-          const c = chunks[ci], r = c.recs;
-          if (seq <= c.base) { seq = c.base; i = c.start; } // first record, or a gap after a clear
+          const c = chunks[ci];
+          if (seq < c.base) seq = c.base; // a gap (buffer cleared): skip ahead
           if (seq >= c.base + c.count) { ci++; continue; }
-          if (r[i] === K_EV) {
-            events.push({ seq, ...r[i + 1] });
-            i += 2; seq++;
+          const i = seq - c.base, k = c.kinds[i];
+          if (k === K_EV) {
+            events.push({ seq, ...c.data[i] });
+            seq++;
             continue;
           }
-          let d = r[i + 3];
+          let d = c.data[i];
           if (typeof d !== 'string' && !(d instanceof ArrayBuffer)) {
             d = await d.arrayBuffer(); // a Blob (binaryType "blob"): read once, keep the bytes
-            r[i + 3] = d;
+            c.data[i] = d;
             if (myGen !== gen) break;
           }
-          const ev = encodeFrame(seq, r[i], r[i + 1], r[i + 2], d, r[i + 4]);
+          const ev = encodeFrame(seq, k & 3, k >>> 2, c.times[i], d, c.sizes[i]);
           bytes += ev.data.length;
           events.push(ev);
-          i += 5; seq++;
+          seq++;
         }
-        if (myGen !== gen) { myGen = gen; ({ ci, i, seq } = locate(cursor)); continue; } // re-synced
+        if (myGen !== gen) { myGen = gen; seq = cursor; ci = chunkOf(seq); continue; } // re-synced
         if (!events.length || !streaming || !bgPort) break;
         bgPort.postMessage({ v: V, page, events });
         cursor = seq;
         // Yield between chunks of a large backlog so the page stays responsive.
         if (ci < chunks.length) await new Promise((res) => setTimeout(res, 0));
-        if (myGen !== gen) { myGen = gen; ({ ci, i, seq } = locate(cursor)); }
+        if (myGen !== gen) { myGen = gen; seq = cursor; ci = chunkOf(seq); }
       }
     } finally {
       pumping = false;
