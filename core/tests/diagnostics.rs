@@ -151,3 +151,34 @@ fn django_capture_4005_cites_the_bad_frame_and_4001_the_expired_token() {
     // Every close is explained too.
     assert_eq!(ds.iter().filter(|d| d.rule == Rule::CloseExplained).count(), model.connections().iter().filter(|c| c.close.is_some()).count());
 }
+
+/// Chromium fails a non-101 handshake as `net::ERR_FAILED` without telling extensions the status
+/// (measured with Daphne's 403 in tests/e2e/real-apps.test.mjs). That must read as "the server
+/// refused the upgrade", not "nothing answered", which stays the reading of a refused connection.
+#[test]
+fn chromium_refused_upgrade_is_not_mistaken_for_a_dead_server() {
+    let path = format!("{}/tests/fixtures/diagnostics/scenarios.json", env!("CARGO_MANIFEST_DIR"));
+    let all: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let t0 = all["t0"].as_f64().unwrap();
+    let base = all["scenarios"].as_array().unwrap().iter().find(|s| s["name"] == "connection_refused").unwrap();
+    let refused_cause = |error: &str| {
+        let mut batch = base["batch"].clone();
+        for ev in batch["events"].as_array_mut().unwrap() {
+            if ev["type"] == "handshake" {
+                ev["error"] = Value::String(error.into());
+            }
+        }
+        let parsed: Parsed = schema::parse_batch_value(batch).unwrap();
+        let mut model = Model::new(ModelConfig::default());
+        model.ingest_batch(&parsed);
+        let ds = diagnose(&model, &Context::new(t0 + 1000.0));
+        let d = ds.iter().find(|d| d.rule == Rule::HandshakeRefused).unwrap_or_else(|| panic!("{}", dump(&ds)));
+        (d.cause.clone(), d.next_step.clone())
+    };
+    let (cause, next) = refused_cause("net::ERR_FAILED");
+    assert!(cause.contains("answered the WebSocket upgrade") && cause.contains("net::ERR_FAILED"), "{cause}");
+    assert!(next.contains("403") && next.contains("accept()"), "{next}");
+    let (cause, next) = refused_cause("net::ERR_CONNECTION_REFUSED");
+    assert!(cause.contains("without an HTTP response"), "{cause}");
+    assert!(next.contains("Nothing answered"), "{next}");
+}

@@ -155,10 +155,18 @@ test('Django route that refuses before accept(): the browser sees 1006; the pane
   await v.close();
 });
 
-test('Django route that refuses before accept(): the handshake evidence names HTTP 403', { todo: 'the panel shows "handshake failed: net::ERR_FAILED", not the 403 status' }, async () => {
+// Chromium hides the status of a refused upgrade from extensions (see capture-frames.test.mjs;
+// Firefox reports it, checked in firefox.test.mjs), so the panel must say what it can prove: the
+// server answered and refused before accepting, with 403-before-accept() as the first suspect.
+test('Django route that refuses before accept(): the 1006 is explained as a refused upgrade', async () => {
   const v = await visit(`${django.origin}/?token=bad&route=legacy-chat&retries=0`, failed);
   await v.panel.locator('[data-testid=handshake]').first().waitFor();
-  assert.match(await v.panel.innerText('[data-testid=handshake]'), /403/);
+  assert.match(await v.panel.innerText('[data-testid=handshake]'), /net::ERR_FAILED/);
+  const diag = (await v.panel.locator('[data-testid=diagnostic]').allInnerTexts()).join('\n');
+  assert.match(diag, /answered the WebSocket upgrade for ws:\/\/[^ ]+\/ws\/legacy-chat\//);
+  assert.match(diag, /refused before accepting/);
+  assert.match(diag, /403/);
+  assert.match(diag, /accept\(\)/);
   await v.close();
 });
 

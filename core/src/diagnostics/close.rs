@@ -61,6 +61,13 @@ fn describe_frame(model: &Model, conn: ConnId, index: u32) -> String {
 }
 
 /// A refused or failed handshake, as its own finding.
+/// Chromium's error for a handshake that got an HTTP response other than 101: the connection was
+/// made and the server answered, but net fails the request before extensions see the status.
+/// Refused, unresolved, reset or timed-out connections have their own codes.
+fn answered_without_status(error: &str) -> bool {
+    matches!(error.trim(), "net::ERR_FAILED" | "net::ERR_INVALID_HTTP_RESPONSE" | "net::ERR_INVALID_RESPONSE")
+}
+
 pub(super) fn refused_handshake(conn: Option<ConnId>, h: &Handshake) -> Option<Diagnosis> {
     let (cause, next) = match (h.status, &h.error) {
         (Some(101), _) => return None,
@@ -76,6 +83,18 @@ pub(super) fn refused_handshake(conn: Option<ConnId>, h: &Handshake) -> Option<D
                         subprotocol): check the server logs.".into(),
                 _ => format!("Look up HTTP {s} in the server's or proxy's logs for this request."),
             },
+        ),
+        (None, Some(e)) if answered_without_status(e) => (
+            format!(
+                "the server answered the WebSocket upgrade for {} but not with 101 ({e}): it refused before \
+                 accepting, so the browser reports close code 1006. Chromium does not tell extensions the HTTP \
+                 status of a refused upgrade (Firefox does).",
+                h.url
+            ),
+            "Typical causes: HTTP 403 from an auth or origin check (a Django Channels consumer that closes before \
+             accept() answers 403), 404 for a path with no WebSocket route. The status is in the server's log and \
+             in DevTools' Network panel for this request."
+                .into(),
         ),
         (None, Some(e)) => (
             format!("the WebSocket handshake for {} failed without an HTTP response ({e}).", h.url),
