@@ -11,19 +11,13 @@ pub fn state_name(s: ReadyState) -> &'static str {
     }
 }
 
-/// `850 ms`, `2.4 s`, `3 min 05 s`, `2 h 10 min`.
+/// `850 ms`, `2.4 s` (a timeline needs the tenths), then the core's wording: `3 min 5 s`, `2 h 10 min`.
 pub fn duration(ms: f64) -> String {
     let ms = ms.max(0.0);
-    if ms < 1000.0 {
-        format!("{ms:.0} ms")
-    } else if ms < 60_000.0 {
+    if (1000.0..60_000.0).contains(&ms) {
         format!("{:.1} s", ms / 1000.0)
-    } else if ms < 3_600_000.0 {
-        let s = (ms / 1000.0) as u64;
-        format!("{} min {:02} s", s / 60, s % 60)
     } else {
-        let m = (ms / 60_000.0) as u64;
-        format!("{} h {:02} min", m / 60, m % 60)
+        socketscope_core::jwt::times::human_duration(ms)
     }
 }
 
@@ -52,7 +46,7 @@ mod tests {
     fn formats() {
         assert_eq!(duration(850.0), "850 ms");
         assert_eq!(duration(2400.0), "2.4 s");
-        assert_eq!(duration(185_000.0), "3 min 05 s");
+        assert_eq!(duration(185_000.0), "3 min 5 s");
         assert_eq!(clock(3_723_004.0), "01:02:03.004");
         assert_eq!(bytes(2048), "2.0 KiB");
     }

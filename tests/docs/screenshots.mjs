@@ -2,22 +2,18 @@
 // Run by scripts/docs.sh (tests write theirs under target/ instead).
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { launch, tabIdOf, openPanel, ROOT } from '../e2e/lib/browser.mjs';
-import { freePort, startProcess } from '../servers/lib/process.mjs';
+import { launch, tabIdOf, openPanel, startDemo, ROOT } from '../e2e/lib/browser.mjs';
 import { serveStatic } from '../servers/static.mjs';
 
 const out = path.join(ROOT, 'docs/screenshots');
 mkdirSync(out, { recursive: true });
-const port = await freePort();
-const demo = await startProcess('node', [path.join(ROOT, 'tests/servers/demo.mjs')], {
-  env: { DEMO_PORT: String(port) }, ready: /Press Ctrl-C/, name: 'demo server',
-});
+const demo = await startDemo();
 const web = await serveStatic(path.join(ROOT, 'dist/web'), 0);
 const browser = await launch();
 try {
   const page = await browser.context.newPage();
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.goto(`${demo.origin}/`);
   await page.waitForFunction(() => /closed 4001/.test(document.getElementById('expired-state').textContent));
   await page.waitForFunction(() => document.getElementById('doc-log').textContent.includes('submitOp ok'));
   await page.waitForFunction(() => document.getElementById('chat-reply').textContent.includes('one'));

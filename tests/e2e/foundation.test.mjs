@@ -2,17 +2,12 @@
 // sockets, and panel.html?tab=<id> lists the connection, its URL and frames in both directions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { launch, tabIdOf, openPanel, shot, ROOT } from './lib/browser.mjs';
-import { freePort, startProcess } from '../servers/lib/process.mjs';
+import { launch, tabIdOf, openPanel, shot, startDemo } from './lib/browser.mjs';
 
 let demo, browser, origin;
 before(async () => {
-  const port = await freePort();
-  demo = await startProcess('node', [path.join(ROOT, 'tests/servers/demo.mjs')], {
-    env: { DEMO_PORT: String(port) }, ready: /Press Ctrl-C/, name: 'demo server',
-  });
-  origin = `http://127.0.0.1:${port}`;
+  demo = await startDemo();
+  origin = demo.origin;
   browser = await launch();
 });
 after(async () => {

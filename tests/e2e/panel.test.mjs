@@ -3,19 +3,14 @@
 // force-close actions round-trip through the page's own socket to the real server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { launch, tabIdOf, openPanel, shot, ROOT } from './lib/browser.mjs';
-import { freePort, startProcess } from '../servers/lib/process.mjs';
+import { launch, tabIdOf, openPanel, shot, startDemo } from './lib/browser.mjs';
 
 let demo, browser, origin, cfg, page, panel;
 const claimsOf = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
 
 before(async () => {
-  const port = await freePort();
-  demo = await startProcess('node', [path.join(ROOT, 'tests/servers/demo.mjs')], {
-    env: { DEMO_PORT: String(port) }, ready: /Press Ctrl-C/, name: 'demo server',
-  });
-  origin = `http://127.0.0.1:${port}`;
+  demo = await startDemo();
+  origin = demo.origin;
   browser = await launch();
   page = await browser.context.newPage();
   // Keep the exact config (tokens) the page itself received: assertions use the page's own inputs.

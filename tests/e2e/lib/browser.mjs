@@ -5,6 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startProcess } from '../../servers/lib/process.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CHROME_EXT = path.join(ROOT, 'dist/chrome');
@@ -149,4 +150,13 @@ export async function stopServiceWorker(context, extensionId) {
 /** Frame payloads as bytes (text as UTF-8, binary from base64), for hashing against the server. */
 export function frameBytes(frame) {
   return Buffer.from(frame.data, frame.op === 'binary' ? 'base64' : 'utf8');
+}
+
+/** Start the demo app (tests/servers/demo.mjs) on a free port: {origin, stop()}. */
+export async function startDemo() {
+  const port = await freePort();
+  const proc = await startProcess('node', [path.join(ROOT, 'tests/servers/demo.mjs')], {
+    env: { DEMO_PORT: String(port) }, ready: /Press Ctrl-C/, name: 'demo server',
+  });
+  return { origin: `http://127.0.0.1:${port}`, stop: () => proc.stop() };
 }
