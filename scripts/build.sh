@@ -15,13 +15,16 @@ log() { printf '[build] %s\n' "$*"; }
 log "trunk build --release (offline)"
 trunk build --release --offline >target/trunk-build.log 2>&1 || { cat target/trunk-build.log; echo "[build] trunk failed: see the log above" >&2; exit 1; }
 
-wasm=target/trunk/socketscope_bg.wasm
 # Debian's binaryen (108) produces a broken module here; npm binaryen works when the features are
 # named (--all-features emits "compact imports", which Chromium rejects).
-node_modules/binaryen/bin/wasm-opt -Oz --enable-bulk-memory --enable-reference-types \
-  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-  "$wasm" -o "$wasm.opt"
-mv "$wasm.opt" "$wasm"
+shrink() {
+  node_modules/binaryen/bin/wasm-opt -Oz --enable-bulk-memory --enable-reference-types \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+    "$1" -o "$1.opt"
+  mv "$1.opt" "$1"
+}
+wasm=target/trunk/socketscope_bg.wasm
+shrink "$wasm"
 
 # Signature verification as its own module (verify/), loaded by boot.js on the first Verify click;
 # the panel's wasm is built without it (index.html: data-cargo-no-default-features).
@@ -30,10 +33,7 @@ cargo build --release --target wasm32-unknown-unknown -p socketscope-verify >tar
 rm -rf target/verify && wasm-bindgen --target web --no-typescript --out-dir target/verify --out-name verify \
   target/wasm32-unknown-unknown/release/socketscope_verify.wasm
 vwasm=target/verify/verify_bg.wasm
-node_modules/binaryen/bin/wasm-opt -Oz --enable-bulk-memory --enable-reference-types \
-  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-  "$vwasm" -o "$vwasm.opt"
-mv "$vwasm.opt" "$vwasm"
+shrink "$vwasm"
 cp target/verify/verify.js target/verify/verify_bg.wasm target/trunk/
 
 panel_files=(boot.js socketscope.js socketscope_bg.wasm verify.js verify_bg.wasm)
