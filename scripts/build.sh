@@ -15,26 +15,11 @@ log() { printf '[build] %s\n' "$*"; }
 log "trunk build --release (offline)"
 trunk build --release --offline >target/trunk-build.log 2>&1 || { cat target/trunk-build.log; echo "[build] trunk failed: see the log above" >&2; exit 1; }
 
-# Debian's binaryen (108) produces a broken module here; npm binaryen works when the features are
-# named (--all-features emits "compact imports", which Chromium rejects).
-shrink() {
-  node_modules/binaryen/bin/wasm-opt -Oz --enable-bulk-memory --enable-reference-types \
-    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-    "$1" -o "$1.opt"
-  mv "$1.opt" "$1"
-}
 wasm=target/trunk/socketscope_bg.wasm
-shrink "$wasm"
+scripts/wasm-opt.sh "$wasm" "$wasm"
 
-# Signature verification as its own module (verify/), loaded by boot.js on the first Verify click;
-# the panel's wasm is built without it (index.html: data-cargo-no-default-features).
-log "verify module (cargo build -p socketscope-verify, wasm-bindgen --target web)"
-cargo build --release --target wasm32-unknown-unknown -p socketscope-verify >target/verify-build.log 2>&1 || { cat target/verify-build.log; echo "[build] verify module failed: see the log above" >&2; exit 1; }
-rm -rf target/verify && wasm-bindgen --target web --no-typescript --out-dir target/verify --out-name verify \
-  target/wasm32-unknown-unknown/release/socketscope_verify.wasm
-vwasm=target/verify/verify_bg.wasm
-shrink "$vwasm"
-cp target/verify/verify.js target/verify/verify_bg.wasm target/trunk/
+# The lazily loaded verify module (verify.js + verify_bg.wasm) is built by Trunk's post_build hook,
+# scripts/build-verify.sh, so `trunk serve` has it too.
 
 panel_files=(boot.js socketscope.js socketscope_bg.wasm verify.js verify_bg.wasm)
 css=$(cd target/trunk && ls *.css)
@@ -62,6 +47,7 @@ done
 
 raw=$(stat -c %s "$wasm"); gz=$(gzip -9c "$wasm" | wc -c); js=$(gzip -9c target/trunk/socketscope.js | wc -c)
 log "panel wasm: $raw bytes raw, $gz bytes gzipped; glue js: $js bytes gzipped"
+vwasm=target/trunk/verify_bg.wasm
 vraw=$(stat -c %s "$vwasm"); vgz=$(gzip -9c "$vwasm" | wc -c); vjs=$(gzip -9c target/verify/verify.js | wc -c)
 log "verify module (loaded on first Verify): $vraw bytes raw, $vgz bytes gzipped; its js: $vjs bytes gzipped"
 log "dist/chrome dist/firefox dist/web dist/socketscope-chrome.zip dist/socketscope-firefox.zip"
