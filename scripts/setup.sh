@@ -65,8 +65,13 @@ npm_packages() {
 }
 
 python_env() {
-  if [ ! -x target/venv/bin/daphne ] || ! cmp -s tests/servers/requirements.txt target/venv/.requirements; then
+  # A venv holds absolute paths: one copied or moved from elsewhere exists but cannot run, so prove
+  # it imports the servers' packages instead of trusting that it exists.
+  if ! cmp -s tests/servers/requirements.txt target/venv/.requirements 2>/dev/null \
+     || ! target/venv/bin/python -c 'import daphne, channels, channels_redis, django, jwt, redis' 2>/dev/null \
+     || ! head -1 target/venv/bin/daphne 2>/dev/null | grep -q "$here/target/venv/bin/python"; then
     log "pip: creating target/venv from tests/servers/requirements.txt"
+    rm -rf target/venv
     python3 -m venv target/venv
     target/venv/bin/pip install -q --disable-pip-version-check -r tests/servers/requirements.txt
     cp tests/servers/requirements.txt target/venv/.requirements
