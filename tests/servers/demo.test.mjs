@@ -32,8 +32,10 @@ test('the page streams a chat reply, runs a Phoenix op, and sees the expired tok
   const page = await browser.context.newPage();
   const frames = [];
   page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push({ url: ws.url(), data: f.payload })));
+  // The page's own config: a second fetch signs new tokens (iat is the current second).
+  const cfgResponse = page.waitForResponse((r) => r.url().endsWith('/config.json'));
   await page.goto(`http://127.0.0.1:${port}/`);
-  const cfg = await page.evaluate(() => fetch('/config.json').then((r) => r.json()));
+  const cfg = await (await cfgResponse).json();
 
   // Chat: the reply quotes the page's own message and arrives as several stream_token frames.
   await page.waitForFunction(() => document.getElementById('chat-log').textContent.includes('stream_end'), null, { timeout: 15000 });
