@@ -10,13 +10,10 @@ use socketscope_core::diagnostics::{self, diagnose_connection, Context, Diagnosi
 use socketscope_core::export::{export_session, ExportOptions};
 use socketscope_core::har::export_har;
 use socketscope_core::jwt::{self, scopes::OperationScopes, InspectOptions, Inspection, Moments, ScopeMap};
-use socketscope_core::protocols::Opcode;
 use socketscope_core::schema::Direction;
 use socketscope_core::session::{ConnId, Connection, FrameRef, Model};
 use socketscope_core::settings::Settings;
 
-/// Payload frames scanned for tokens per connection (tokens travel early: join, auth messages).
-const TOKEN_SCAN_FRAMES: usize = 500;
 
 pub fn project_profiles(settings: &Settings) -> Vec<Profile> {
     settings.project_profiles.iter().filter_map(|text| parse_project_profile(text).profile).collect()
@@ -60,24 +57,11 @@ pub fn item_of(d: &Diagnosis) -> DiagnosticItem {
     })
 }
 
-/// Every distinct token of a connection with where it was found: URL, subprotocols, payloads.
+/// Every distinct token of a connection (URL, subprotocols, sent payloads), found by the core's
+/// diagnostics so the cards and the rules look at the same tokens.
 pub fn tokens_of(model: &Model, c: &Connection) -> Vec<jwt::FoundToken> {
-    let mut found = jwt::find_in_url(&c.url);
-    found.extend(jwt::find_in_subprotocols(&c.requested));
-    for i in 0..(c.frames.len() as u32).min(TOKEN_SCAN_FRAMES as u32) {
-        let Some(f) = model.frame(FrameRef { conn: c.id, index: i }) else { continue };
-        if f.record.op() != Opcode::Text {
-            continue;
-        }
-        if let Some(text) = f.text() {
-            if text.contains("eyJ") {
-                found.extend(jwt::find_in_text(text));
-            }
-        }
-    }
     let mut seen = std::collections::HashSet::new();
-    found.retain(|t| seen.insert(t.token.clone()));
-    found
+    diagnostics::facts::tokens(model, c).into_iter().map(|t| t.found).filter(|t| seen.insert(t.token.clone())).collect()
 }
 
 /// Event names the page sent on this connection (for the scope checks).

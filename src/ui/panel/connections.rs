@@ -137,7 +137,7 @@ pub fn ConnectionHeader(conn: ConnId, live: bool) -> impl IntoView {
     };
     let copy = move |which: &'static str| {
         if let Some((_, url, protos, _, frame_url, ..)) = info() {
-            let origin = origin_of(&frame_url);
+            let origin = socketscope_core::diagnostics::facts::origin_of(&frame_url);
             let cmd = match which {
                 "websocat" => shell::websocat(&url, &protos, origin.as_deref()),
                 _ => shell::wscat(&url, &protos, origin.as_deref()),
@@ -182,9 +182,4 @@ fn detected_by(by: &socketscope_core::protocols::DetectedBy) -> String {
     }
 }
 
-fn origin_of(url: &str) -> Option<String> {
-    let scheme_end = url.find("://")?;
-    let rest = &url[scheme_end + 3..];
-    let host_end = rest.find('/').unwrap_or(rest.len());
-    Some(format!("{}{}", &url[..scheme_end + 3], &rest[..host_end]))
-}
+
