@@ -10,6 +10,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export XDG_CACHE_HOME="${XDG_CACHE_HOME:-$here/target/xdg-cache}"
 log() { printf '[build] %s\n' "$*"; }
 
+# One build at a time per checkout: two builds race on target/trunk and dist/. End-to-end runs that
+# must not see dist/ replaced mid-run can hold the same lock shared: `flock -s target/.dist.lock ...`.
+mkdir -p target
+exec 9>target/.dist.lock
+flock 9
+
 [ "${SOCKETSCOPE_SKIP_SETUP:-}" = 1 ] || scripts/setup.sh build
 
 log "trunk build --release (offline)"
