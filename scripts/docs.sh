@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
-# Rebuilds dist/ and refreshes docs/screenshots/ (README and docs/debugging-guide.md show them).
+# Rebuilds dist/ and refreshes docs/screenshots/ (README shows them) and docs/screenshots/guide/
+# (docs/debugging-guide.md shows them). The guide's images come from the real-apps tests' own
+# shot() calls (SOCKETSCOPE_DOCS_SHOTS=1), so each symptom is reproduced in one place only.
+# SKIP_BUILD=1 reuses the current dist/ (the node steps then hold the dist lock shared).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build.sh
-node tests/docs/screenshots.mjs
+[ "${SKIP_BUILD:-0}" = 1 ] || scripts/build.sh
+mkdir -p target
+flock -s target/.dist.lock node tests/docs/screenshots.mjs
+rm -rf docs/screenshots/guide
+SOCKETSCOPE_DOCS_SHOTS=1 flock -s target/.dist.lock \
+  node --test --test-concurrency=1 tests/e2e/real-apps.test.mjs
+echo "guide screenshots written to docs/screenshots/guide ($(ls docs/screenshots/guide | wc -l) files)"

@@ -35,6 +35,13 @@ async function visit(url, ready) {
   return { page, panel, async close() { await panel.close(); await page.close(); } };
 }
 
+/** Before a shot of frames or lanes: open that tab and scroll it to the top of the detail pane. */
+async function showTab(panel, name) {
+  const tab = panel.locator(`button[role=tab]:has-text("${name}")`);
+  await tab.click();
+  await tab.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+}
+
 const failed = () => window.chat?.status.startsWith('failed');
 const closeCard = (panel) => panel.locator('[data-testid=close-card]');
 
@@ -79,6 +86,7 @@ test('Django 4001, token signed with another key: authentication failed, token n
   };
   assert.equal(await verifyWith(v.panel), 'bad');
   assert.match(await v.panel.innerText('[data-testid=verify-outcome]'), /Invalid signature/);
+  await shot(v.panel, 'real-django-4001-bad-signature');
   await v.close();
   const good = await visit(`${django.origin}/?token=${django.token()}&retries=0`, () => window.chat?.status === 'open');
   await good.panel.locator('[data-testid=connection]').first().click();
@@ -91,6 +99,7 @@ test('Django 4003: the page\'s Origin (localhost) is not the allowed one', async
   const url = `http://localhost:${django.port}/?token=${django.token()}`;
   const v = await visit(url, failed);
   await assertClose(v.panel, 4003, /Origin/i);
+  await shot(v.panel, 'real-django-4003-origin');
   await v.close();
 });
 
@@ -99,6 +108,7 @@ test(`Django 4004: rate limited after ${RATE_LIMIT} messages`, async () => {
   await v.page.evaluate((n) => { for (let i = 0; i <= n; i++) window.chat.send(`burst ${i}`); }, RATE_LIMIT);
   await v.page.waitForFunction(failed);
   await assertClose(v.panel, 4004, /[Rr]ate limit/);
+  await shot(v.panel, 'real-django-4004-rate-limit');
   await v.close();
 });
 
@@ -109,6 +119,7 @@ test('Django 4005: a frame that is not the expected JSON', async () => {
   await v.page.waitForFunction(failed);
   await assertClose(v.panel, 4005, /[Ii]nvalid message format/);
   assert.ok((await v.panel.innerText('body')).includes(bad), 'the offending frame is listed');
+  await shot(v.panel, 'real-django-4005-invalid-format');
   await v.close();
 });
 
@@ -122,6 +133,8 @@ test('Django healthy streamed reply: one stream_token frame per word, then strea
   await v.panel.waitForFunction((n) => document.querySelector('[data-testid=shown-count]')?.textContent === `${n} shown`, words, { timeout: 10000 });
   await v.panel.fill('[data-testid=filter]', '');
   assert.ok((await v.panel.innerText('body')).includes(content), 'the sent message is in the frames');
+  await showTab(v.panel, 'Frames');
+  await shot(v.panel, 'real-django-healthy-stream');
   await v.close();
 });
 
@@ -131,6 +144,7 @@ test('Django idle drop: the server closes after the idle timeout when no heartbe
   const body = await v.panel.innerText('body');
   assert.match(body, /idle_timeout/);
   assert.match(body, /closed 1000/);
+  await shot(v.panel, 'real-django-idle-drop');
   await v.close();
 });
 
@@ -144,6 +158,7 @@ test('Django stalled stream: stream_start and three tokens, no stream_end, the s
   await v.panel.fill('[data-testid=filter]', 'stream_end');
   await v.panel.waitForFunction(() => document.querySelector('[data-testid=shown-count]')?.textContent === '0 shown');
   assert.equal(await v.page.evaluate(() => window.chat.status), 'open');
+  await shot(v.panel, 'real-django-stalled-stream');
   await v.close();
 });
 
@@ -167,6 +182,7 @@ test('Django route that refuses before accept(): the 1006 is explained as a refu
   assert.match(diag, /refused before accepting/);
   assert.match(diag, /403/);
   assert.match(diag, /accept\(\)/);
+  await shot(v.panel, 'real-django-refused-before-accept');
   await v.close();
 });
 
@@ -182,6 +198,7 @@ test('Phoenix: submitOp before connect_document shows the not_authenticated repl
   assert.match(body, /Phoenix/);
   assert.match(body, /not_authenticated/);
   assert.ok(body.includes(topic));
+  await shot(v.panel, 'real-phoenix-not-authenticated');
   await v.close();
 });
 
@@ -196,6 +213,7 @@ test('Phoenix: each connect_document JWT error is visible with the token that ca
     const v = await visit(leveePage(topic, token, 'connect_document'), leveeDone);
     const body = await v.panel.innerText('body');
     assert.ok(body.includes(reason), `${reason} shown`);
+    await shot(v.panel, `real-phoenix-${reason.replaceAll('_', '-')}`);
     await v.close();
   }
 });
@@ -205,16 +223,19 @@ test('Phoenix: a token without doc:write makes submitOp fail naming the scope', 
   const v = await visit(leveePage('document:acme:doc-1', token, 'connect_document,submitOp'), leveeDone);
   const body = await v.panel.innerText('body');
   assert.match(body, /missing scope doc:write/);
+  await shot(v.panel, 'real-phoenix-missing-scope');
   await v.close();
 });
 
 test('Phoenix: a wrong topic and an unknown document are visible as join / reply errors', async () => {
   const wrong = await visit(leveePage('documents:acme:doc-1', 'x', ''), leveeDone);
   assert.match(await wrong.panel.innerText('body'), /unmatched topic/);
+  await shot(wrong.panel, 'real-phoenix-wrong-topic');
   await wrong.close();
   const token = documentToken(tenants.acme, { tenantId: 'acme', documentId: 'ghost' });
   const ghost = await visit(leveePage('document:acme:ghost', token, 'connect_document'), leveeDone);
   assert.match(await ghost.panel.innerText('body'), /session not found/);
+  await shot(ghost.panel, 'real-phoenix-session-not-found');
   await ghost.close();
 });
 
@@ -234,5 +255,10 @@ test('Phoenix: an op reaches both clients on the document, not the client on ano
   assert.equal(await c.page.evaluate(() => window.levee.log.some((l) => l.kind === 'op')), false);
   assert.ok(!(await c.panel.innerText('body')).includes(text));
   assert.ok((await c.panel.innerText('body')).includes('document:acme:doc-1'));
+  await showTab(b.panel, 'Frames');
+  await shot(b.panel, 'real-phoenix-broadcast-received');
+  await showTab(c.panel, 'Topics');
+  await c.panel.locator('[data-testid=lane]').first().waitFor();
+  await shot(c.panel, 'real-phoenix-broadcast-other-document');
   for (const v of [a, b, c]) await v.close();
 });

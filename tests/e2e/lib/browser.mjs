@@ -1,7 +1,7 @@
 // Shared harness for end-to-end tests: real Debian Chromium with the built extension loaded.
 // Every test uses this file, so launch flags and panel opening live in one place.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,9 +67,29 @@ export async function openPanel(context, extensionId, tabId) {
   return panel;
 }
 
-/** Save a screenshot under target/e2e/ (never into tracked files). */
+/** Where `scripts/docs.sh` (SOCKETSCOPE_DOCS_SHOTS=1) also puts shots: docs/debugging-guide.md shows them. */
+export const GUIDE_SHOTS = path.join(ROOT, 'docs/screenshots/guide');
+/** Every shot has this size, so the guide's images match and a rerun changes only what the panel changed. */
+export const SHOT_VIEWPORT = { width: 1280, height: 800 };
+
+/**
+ * Save a screenshot under target/e2e/ (never into tracked files). With SOCKETSCOPE_DOCS_SHOTS=1 the
+ * same image also goes to docs/screenshots/guide/<name>.png: the tests are the one place that
+ * reproduces each symptom, and the docs command reuses them instead of copying their scenarios.
+ */
 export async function shot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const size = page.viewportSize();
+  if (size?.width !== SHOT_VIEWPORT.width || size?.height !== SHOT_VIEWPORT.height) {
+    await page.setViewportSize(SHOT_VIEWPORT);
+    // Let the panel lay out again at the new size before the capture.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  }
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  if (process.env.SOCKETSCOPE_DOCS_SHOTS === '1') {
+    mkdirSync(GUIDE_SHOTS, { recursive: true });
+    copyFileSync(file, path.join(GUIDE_SHOTS, `${name}.png`));
+  }
 }
 
 /**
