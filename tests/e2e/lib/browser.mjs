@@ -1,7 +1,7 @@
 // Shared harness for end-to-end tests: real Debian Chromium with the built extension loaded.
 // Every test uses this file, so launch flags and panel opening live in one place.
 import { chromium } from 'playwright-core';
-import { copyFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +86,8 @@ export async function shot(page, name) {
   }
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  // The visible text beside the image, so docs can quote the panel's words instead of retyping them.
+  writeFileSync(path.join(ARTIFACTS, `${name}.txt`), await page.innerText('body'));
   if (process.env.SOCKETSCOPE_DOCS_SHOTS === '1') {
     mkdirSync(GUIDE_SHOTS, { recursive: true });
     copyFileSync(file, path.join(GUIDE_SHOTS, `${name}.png`));
