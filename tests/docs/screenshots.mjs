@@ -20,14 +20,22 @@ try {
   const panel = await openPanel(browser.context, browser.extensionId, await tabIdOf(browser.context, page));
   await panel.setViewportSize({ width: 1280, height: 800 });
   const save = (name) => panel.screenshot({ path: path.join(out, `${name}.png`) });
+  // The detail pane scrolls: bring a tab (frames or lanes) to its top so the shot shows it.
+  const showTab = async (name) => {
+    const tab = panel.locator(`button[role=tab]:has-text("${name}")`);
+    await tab.click();
+    await tab.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  };
 
   await panel.locator('[data-testid=close-card]').waitFor();
   await save('close-and-token-cards');
   await panel.locator('[data-testid=connection]', { hasText: '/ws/chat/demo-1/' }).first().click();
-  await panel.locator('[data-testid=frame]').first().click();
+  await showTab('Frames');
+  await panel.locator('[data-testid=frame]', { hasText: 'stream_end' }).first().click();
+  await panel.locator('[data-testid=frame-detail]').waitFor();
   await save('frames-and-json-tree');
   await panel.locator('[data-testid=connection]', { hasText: '/socket/websocket' }).first().click();
-  await panel.click('button[role=tab]:has-text("Topics")');
+  await showTab('Topics');
   await panel.locator('[data-testid=lane]').first().waitFor();
   await save('topic-lanes');
 
