@@ -26,7 +26,8 @@
 // every MAX_BATCH frames. Text is measured (UTF-8) only when it is over the payload cap, which is
 // also the only case in which the hook cuts it; smaller payloads are measured lazily by the relay,
 // only when a panel is attached. Binary is copied at receipt (the page may mutate its buffer), up to
-// the cap.
+// the cap, into one pool per batch that is transferred, not cloned, to the relay: an ArrayBuffer
+// per frame cost about 7x more (allocation plus a structured-clone copy each).
 (() => {
   'use strict';
   const W = globalThis;
@@ -43,7 +44,6 @@
   const ProxyCtor = Proxy;
   const getter = (proto, name) => gopd(proto, name).get;
   const wmGet = WeakMap.prototype.get, wmSet = WeakMap.prototype.set;
-  const abSlice = ArrayBuffer.prototype.slice;
   const abByteLength = getter(ArrayBuffer.prototype, 'byteLength');
   const isView = ArrayBuffer.isView;
   const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
@@ -57,6 +57,7 @@
   const blobSlice = Blob.prototype.slice;
   const strSlice = String.prototype.slice, strIndexOf = String.prototype.indexOf;
   const U8 = Uint8Array, I32 = Int32Array, F64 = Float64Array, subarray = TypedArrayProto.subarray;
+  const taSet = TypedArrayProto.set, ITERATOR = Symbol.iterator;
   const arrSlice = Array.prototype.slice;
   const isArray = Array.isArray;
   const msgData = getter(MessageEvent.prototype, 'data');
@@ -99,8 +100,10 @@
   //   kinds: Int32Array   socket number * 4 + K_IN | K_OUT, or K_EV for any other event
   //   times: Float64Array epoch ms (frames)
   //   sizes: Float64Array true size in bytes, or -1 = "text, measure later" (frames)
-  //   data:  Array        payload (string | ArrayBuffer | Blob), or the event object (schema shape
-  //                       without seq)
+  //   data:  Array        payload (string | Blob | number = byte length kept in `pool` at `offs`),
+  //                       or the event object (schema shape without seq)
+  //   offs:  Int32Array   offset of a binary payload in `pool` (frames whose data is a number)
+  //   pool:  ArrayBuffer  the batch's binary bytes (null when it has none), transferred with it
   // Typed arrays clone as one copy and never consult prototypes. `data` is a copy of a template
   // filled now, before any page script: every later store hits an own element, so no setter a page
   // puts on Array.prototype runs. (Filling a fresh `new Array(n)` later would write into holes and
@@ -111,11 +114,34 @@
   const MAX_BATCH_BYTES = 8 << 20;    // payload bytes per batch before an early flush
   const template = new Array(CAP).fill(0);
   defineProperty(template, 'constructor', { value: undefined });
-  let kinds, times, sizes, data, qn = 0, qFrames = 0, qBytes = 0, scheduled = false;
+  let kinds, times, sizes, data, offs, pool, poolN, qn = 0, qFrames = 0, qBytes = 0, scheduled = false;
   function fresh() {
-    kinds = new I32(CAP); times = new F64(CAP); sizes = new F64(CAP);
+    kinds = new I32(CAP); times = new F64(CAP); sizes = new F64(CAP); offs = new I32(CAP);
     data = apply(arrSlice, template, [0]);
+    pool = null; poolN = 0;
     qn = 0; qFrames = 0; qBytes = 0;
+  }
+  // Copies `len` bytes of `buf` from `off` into the batch's pool; returns where they start. The pool
+  // doubles as needed (batches flush at MAX_BATCH_BYTES, so it stays below about twice that).
+  function keepBytes(buf, off, len) {
+    if (pool === null || poolN + len > pool.length) {
+      let size = pool === null ? 64 * 1024 : pool.length * 2;
+      while (size < poolN + len) size *= 2;
+      const grown = new U8(size);
+      if (poolN) apply(taSet, grown, [apply(subarray, pool, [0, poolN])]);
+      pool = grown;
+    }
+    apply(taSet, pool, [new U8(buf, off, len), poolN]);
+    const at = poolN;
+    poolN += len;
+    return at;
+  }
+  // postMessage's transfer list is read with the iteration protocol. An array would consult
+  // Array.prototype[Symbol.iterator] and %ArrayIteratorPrototype%.next, which a page can patch to
+  // reach (and rewrite) our pool; this iterable has only own properties.
+  function transferOf(buffer) {
+    let done = false;
+    return { [ITERATOR]: () => ({ next: () => (done ? { done: true, value: undefined } : (done = true, { done: false, value: buffer })) }) };
   }
   fresh();
   let port = null;                    // our end of the private channel (null until handed over)
@@ -124,10 +150,12 @@
   function flush() {
     scheduled = false;
     if (qn === 0) return;
-    const batch = { count: qn, frames: qFrames, bytes: qBytes, kinds, times, sizes, data };
+    const buffer = pool === null ? null : pool.buffer;
+    const batch = { count: qn, frames: qFrames, bytes: qBytes, kinds, times, sizes, data, offs, pool: buffer };
     fresh();
-    if (port) apply(portPost, port, [batch]);
-    else backlog[backlog.length] = batch;
+    if (!port) backlog[backlog.length] = batch;
+    else if (buffer === null) apply(portPost, port, [batch]);
+    else apply(portPost, port, [batch, transferOf(buffer)]);
   }
   function schedule() {
     if (!scheduled) { scheduled = true; apply(nativeSetTimeout, W, [flush, 0]); }
@@ -136,29 +164,33 @@
     kinds[qn] = K_EV; data[qn] = ev; qn++;
     if (qn === CAP) flush(); else schedule();
   }
-  function pushFrame(kind, n, t, d, size, bytes) {
-    kinds[qn] = n * 4 + kind; times[qn] = t; sizes[qn] = size; data[qn] = d; qn++;
+  function pushFrame(kind, n, t, d, size, bytes, at) {
+    kinds[qn] = n * 4 + kind; times[qn] = t; sizes[qn] = size; data[qn] = d;
+    if (at !== undefined) offs[qn] = at;
+    qn++;
     qFrames++; qBytes += bytes;
     if (qn === CAP || qBytes >= MAX_BATCH_BYTES) flush(); else schedule();
   }
 
-  // Text over the cap: keep a UTF-8 prefix of at most `cap` bytes and the true UTF-8 size.
+  // Text over the cap: keep a UTF-8 prefix of at most `cap` bytes and the true UTF-8 size. The size
+  // comes from encoding the whole string: encoding only the rest, a sliced string, was about 15x
+  // slower in Chromium (it takes a slow path). The scratch buffer is not kept past 16 MiB.
   let scratch = new U8(0);
   function cutText(kind, n, t, s) {
     if (scratch.length < cap) scratch = new U8(cap);
     const head = apply(encodeInto, encoder, [s, apply(subarray, scratch, [0, cap])]);
-    const rest = s.length - head.read;
-    if (scratch.length < rest * 3) scratch = new U8(rest * 3);
-    const tail = apply(encodeInto, encoder, [apply(strSlice, s, [head.read]), scratch]);
-    pushFrame(kind, n, t, apply(strSlice, s, [0, head.read]), head.written + tail.written, head.read);
+    if (scratch.length < s.length * 3) scratch = new U8(s.length * 3);
+    const size = apply(encodeInto, encoder, [s, scratch]).written;
+    if (scratch.length > 16 << 20) scratch = new U8(0);
+    pushFrame(kind, n, t, apply(strSlice, s, [0, head.read]), size, head.read);
   }
   // Binary: copy (the page owns and may mutate its buffer) at most `cap` bytes; keep the true size.
   function binaryFrame(kind, n, t, d) {
     let len = -1;
     try { len = apply(abByteLength, d, []); } catch { /* not an ArrayBuffer */ }
     if (len >= 0) {
-      const copy = apply(abSlice, d, [0, len < cap ? len : cap]);
-      pushFrame(kind, n, t, copy, len, len < cap ? len : cap);
+      const keep = len < cap ? len : cap;
+      pushFrame(kind, n, t, keep, len, keep, keepBytes(d, 0, keep));
       return;
     }
     const size = apply(blobSize, d, []); // a Blob is immutable: keep (a slice of) it as is
@@ -169,7 +201,7 @@
     try { buf = apply(taBuffer, v, []); off = apply(taOffset, v, []); len = apply(taLength, v, []); }
     catch { buf = apply(dvBuffer, v, []); off = apply(dvOffset, v, []); len = apply(dvLength, v, []); }
     const keep = len < cap ? len : cap;
-    pushFrame(kind, n, t, apply(abSlice, buf, [off, off + keep]), len, keep);
+    pushFrame(kind, n, t, keep, len, keep, keepBytes(buf, off, keep));
   }
 
   // ---- per-socket records ----

@@ -69,8 +69,9 @@
   }
 
   // ---- the buffer ----
-  // Chunks in the hook's column layout ({count, kinds, times, sizes, data}, see hook.js); seq is
-  // implicit: chunk.base + record index.
+  // Chunks in the hook's column layout ({count, kinds, times, sizes, data, offs, pool}, see hook.js);
+  // seq is implicit: chunk.base + record index. A binary payload is a number there: its length in
+  // the chunk's pool, at offs[i].
   let chunks = [];
   let nextSeq = 1;
   let framesStored = 0, bytesStored = 0;
@@ -83,7 +84,7 @@
     nextSeq += c.count;
     onNew();
   }
-  const ONE_EVENT = () => ({ count: 1, frames: 0, bytes: 0, kinds: new Int32Array(1), times: new Float64Array(1), sizes: new Float64Array(1), data: [null] });
+  const ONE_EVENT = () => ({ count: 1, frames: 0, bytes: 0, kinds: new Int32Array(1), times: new Float64Array(1), sizes: new Float64Array(1), data: [null], offs: new Int32Array(1), pool: null });
   function addEvent(ev) {
     const c = ONE_EVENT();
     c.data[0] = ev;
@@ -96,11 +97,11 @@
     chunks = []; framesStored = 0; bytesStored = 0; gen++;
   }
   function payloadBytes(d) {
-    return typeof d === 'string' ? d.length : d instanceof ArrayBuffer ? d.byteLength : d.size;
+    return typeof d === 'string' ? d.length : typeof d === 'number' ? d : d instanceof ArrayBuffer ? d.byteLength : d.size;
   }
   // Keep records [0, n) of a batch, in right-sized arrays (the hook sends fixed-size columns).
   function compact(b, n) {
-    return { count: n, kinds: b.kinds.slice(0, n), times: b.times.slice(0, n), sizes: b.sizes.slice(0, n), data: b.data.slice(0, n) };
+    return { count: n, kinds: b.kinds.slice(0, n), times: b.times.slice(0, n), sizes: b.sizes.slice(0, n), data: b.data.slice(0, n), offs: b.offs.slice(0, n), pool: b.pool };
   }
   function ingest(b) {
     if (!ready) { pending.push(b); return; }
@@ -120,7 +121,7 @@
         if (framesStored < settings.max_frames && bytesStored + n <= MAX_BYTES) { framesStored++; bytesStored += n; keep = true; }
         else { dropF++; dropB += b.sizes[i] >= 0 ? b.sizes[i] : utf8Size(d); }
       }
-      if (keep) { b.kinds[kept] = b.kinds[i]; b.times[kept] = b.times[i]; b.sizes[kept] = b.sizes[i]; b.data[kept] = d; kept++; }
+      if (keep) { b.kinds[kept] = b.kinds[i]; b.times[kept] = b.times[i]; b.sizes[kept] = b.sizes[i]; b.data[kept] = d; b.offs[kept] = b.offs[i]; kept++; }
     }
     append(compact(b, kept));
     if (dropF) {
@@ -155,7 +156,7 @@
     for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
     return out;
   }
-  // One frame record -> schema `frame` event. `data` is already an ArrayBuffer for binary.
+  // One frame record -> schema `frame` event. `data` is already bytes (a Uint8Array) for binary.
   function encodeFrame(seq, kind, n, t, data, size) {
     const dir = kind === K_IN ? 'in' : 'out';
     const ev = { seq, type: 'frame', id: page + ':' + n, t, dir, op: 'text', size: 0, data: '' };
@@ -175,7 +176,7 @@
       if (cut) ev.truncated = true;
       return ev;
     }
-    const bytes = new Uint8Array(data);
+    const bytes = data;
     ev.op = 'binary'; ev.size = size; ev.data = toBase64(bytes);
     if (size > bytes.length) ev.truncated = true;
     return ev;
@@ -216,9 +217,12 @@
             continue;
           }
           let d = c.data[i];
-          if (typeof d !== 'string' && !(d instanceof ArrayBuffer)) {
+          if (typeof d === 'number') d = new Uint8Array(c.pool, c.offs[i], d);
+          else if (d instanceof ArrayBuffer) d = new Uint8Array(d);
+          else if (typeof d !== 'string') {
             d = await d.arrayBuffer(); // a Blob (binaryType "blob"): read once, keep the bytes
             c.data[i] = d;
+            d = new Uint8Array(d);
             if (myGen !== gen) break;
           }
           const ev = encodeFrame(seq, k & 3, k >>> 2, c.times[i], d, c.sizes[i]);

@@ -1,6 +1,7 @@
 // Forged events: a hostile page tries to inject sockets/frames into the pipeline, steal the hook's
 // channel, and subvert the hook by patching prototypes. The panel must show exactly the page's one
-// real socket and its two real frames, nothing else, and the page must never get hold of a port.
+// real socket and its four real frames (text and binary, each way), nothing else, and the page must
+// never get hold of a port or of the hook's binary pool.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, tabIdOf, openCollector } from './lib/browser.mjs';
@@ -46,6 +47,25 @@ const HOSTILE = (ws) => `<!doctype html><script>
   Object.defineProperty(CloseEvent.prototype, 'code', { get() { return 4999; }, configurable: true });
   Object.defineProperty(Object.prototype, 'code', { set(v) { calls.push('Object.prototype.code setter'); }, configurable: true });
   Object.defineProperty(Array.prototype, '5', { set(v) { calls.push('Array.prototype[5] setter'); stolen.push(this); }, configurable: true });
+  // The iteration protocol (a transfer list is read with it) and the typed-array copy the hook uses
+  // for binary payloads: a page that reached the hook's pool through them could rewrite frames.
+  const origIter = Array.prototype[Symbol.iterator];
+  Array.prototype[Symbol.iterator] = function () {
+    if (Array.prototype.some.call(this, (x) => x instanceof ArrayBuffer)) { calls.push('Array iterator'); stolen.push(this); }
+    return origIter.call(this);
+  };
+  const ArrayIteratorProto = Object.getPrototypeOf([][Symbol.iterator].call([]));
+  const origNext = ArrayIteratorProto.next;
+  ArrayIteratorProto.next = function () {
+    const r = origNext.call(this);
+    if (r.value instanceof ArrayBuffer) { calls.push('ArrayIterator.next'); stolen.push(r.value); }
+    return r;
+  };
+  const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+  const origSet = TypedArrayProto.set;
+  TypedArrayProto.set = function (...a) { calls.push('TypedArray.set'); return origSet.apply(this, a); };
+  const origSlice = ArrayBuffer.prototype.slice;
+  ArrayBuffer.prototype.slice = function (...a) { calls.push('ArrayBuffer.slice'); return origSlice.apply(this, a); };
   performance.now = () => 1;
   window.setTimeout = function (f, ms) { calls.push('setTimeout'); return 0; };
   // 4. Look-alike messages: a relay batch, a hook batch, a command, all posted to the window.
@@ -65,9 +85,11 @@ const HOSTILE = (ws) => `<!doctype html><script>
     origDispatch.call(ws, new Event('error'));
     origDispatch.call(ws, new Event('open'));
     ws.send('real-1');
+    ws.send(new Uint8Array([7, 8, 9]));
   };
-  let real = null;
-  ws.addEventListener('message', () => { real = 'seen'; window.done = true; });
+  ws.binaryType = 'arraybuffer';
+  let real = 0;
+  ws.addEventListener('message', () => { if (++real === 2) window.done = true; });
 </script>`;
 
 test('a hostile page cannot forge events, steal the channel, or reach the hook through prototypes', async () => {
@@ -78,7 +100,7 @@ test('a hostile page cannot forge events, steal the channel, or reach the hook t
     await page.waitForFunction(() => window.done === true, null, { timeout: 10000 });
     const tab = await tabIdOf(browser.context, page);
     const panel = await openCollector(browser.context, browser.extensionId, tab);
-    const events = await panel.waitFor((evs) => evs.filter((e) => e.type === 'frame').length >= 2 && evs, 10000, 'the two real frames');
+    const events = await panel.waitFor((evs) => evs.filter((e) => e.type === 'frame').length >= 4 && evs, 10000, 'the four real frames');
     await new Promise((r) => setTimeout(r, 500)); // anything forged would have arrived by now
     const all = await panel.events();
 
@@ -87,7 +109,9 @@ test('a hostile page cannot forge events, steal the channel, or reach the hook t
     assert.notEqual(events[0].page, 'fakepage');
     const sockets = all.filter((e) => e.type === 'socket');
     assert.deepEqual(sockets.map((s) => s.url), [`${server.ws}/echo?forgery=1`]);
-    assert.deepEqual(all.filter((e) => e.type === 'frame').map((f) => `${f.dir}:${f.data}`), ['out:real-1', 'in:real-1']);
+    // Binary arrives base64-encoded: 07 08 09 is "BwgJ".
+    assert.deepEqual(all.filter((e) => e.type === 'frame').map((f) => `${f.dir}:${f.op}:${f.data}`),
+      ['out:text:real-1', 'out:binary:BwgJ', 'in:text:real-1', 'in:binary:BwgJ']);
     assert.deepEqual(all.filter((e) => e.id === sockets[0].id && e.type === 'state').map((s) => s.state), ['CONNECTING', 'OPEN']);
     for (const type of ['close', 'error', 'close_call']) assert.equal(all.filter((e) => e.type === type).length, 0, `no ${type} event`);
     // Real clock, not the page's patched performance.now.
