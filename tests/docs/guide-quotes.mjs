@@ -2,7 +2,7 @@
 // the text the panel showed when that section's screenshot was taken (target/e2e/<name>.txt,
 // written by shot()), and the guide's images and docs/screenshots/guide/ must match one to one.
 // Numbers are compared as "some number" (ports, times and ages change between runs); `…` in a
-// quote marks an elision. Run by scripts/docs.sh after the real-apps tests.
+// quote marks an elision. In-page links must name a heading. Run by scripts/docs.sh after the real-apps tests.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, ARTIFACTS, GUIDE_SHOTS } from '../e2e/lib/browser.mjs';
@@ -39,10 +39,16 @@ export function quoteProblem(quote, text) {
   return null;
 }
 
+/** GitHub's heading anchor: lower case, punctuation dropped, spaces to dashes. */
+export const slug = (title) => title.toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+
 function main() {
   const problems = [];
   const referenced = new Set();
-  for (const s of sections(readFileSync(GUIDE, 'utf8'))) {
+  const markdown = readFileSync(GUIDE, 'utf8');
+  const anchors = new Set(sections(markdown).map((s) => slug(s.title)));
+  for (const [, a] of markdown.matchAll(/\]\(#([^)]+)\)/g)) if (!anchors.has(a)) problems.push(`link #${a} has no heading`);
+  for (const s of sections(markdown)) {
     s.images.forEach((i) => referenced.add(i));
     if (s.quotes.length && !s.images.length) problems.push(`${s.title}: quotes but no screenshot to check them against`);
     if (!s.quotes.length) continue;
