@@ -335,9 +335,16 @@ fn idle_or_heartbeat(model: &Model, c: &Connection, t: f64, reason: &str, code: 
         return;
     }
     let closed_by_page = c.close.as_ref().is_some_and(|cl| matches!(cl.initiator, Initiator::Page | Initiator::Panel));
+    if closed_by_page {
+        return;
+    }
+    if let Some(d) = idle_notice(model, c, open, t, reason, code, close_ev, ctx) {
+        out.push(d);
+        return;
+    }
     let last = c.last_frame_at().unwrap_or(open);
     let idle = t - last;
-    if closed_by_page || idle < ctx.idle_ms {
+    if idle < ctx.idle_ms {
         return;
     }
     let heartbeats = c.counters.heartbeats[0] + c.counters.heartbeats[1];
@@ -361,6 +368,82 @@ fn idle_or_heartbeat(model: &Model, c: &Connection, t: f64, reason: &str, code: 
                     proxy_read_timeout defaults to 60 s), or raise that timeout."
             .into(),
     });
+}
+
+/// Words that make a server notice (its type, or its reason/message text) or a close reason an
+/// idle-timeout announcement, matched case-insensitively as substrings.
+const IDLE_WORDS: [&str; 5] = ["idle", "timeout", "timed out", "timed_out", "inactiv"];
+
+/// A JSON message's own top-level reason text (`reason`, `message`, `detail`, `error`), not any
+/// text in its payload: a chat message saying "timeout" is not a notice.
+fn notice_reason(model: &Model, at: FrameRef) -> Option<String> {
+    let v = facts::payload_json(model, at)?;
+    ["reason", "message", "detail", "error"].iter().find_map(|k| v.get(*k).and_then(|x| x.as_str()).map(str::to_owned))
+}
+
+fn names_idleness(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    IDLE_WORDS.iter().any(|w| t.contains(w))
+}
+
+/// IdleDrop announced by the server: its close comes right after (within
+/// `idle_notice_window_ms`) a message whose type or reason names idleness or a timeout (the
+/// Django consumer's `{"type":"idle_timeout"}`), or its close reason does. Unlike the silent
+/// proxy case this needs no long silence: the server said why. What matters is how long the
+/// page itself had been quiet, and whether it sent heartbeats.
+#[allow(clippy::too_many_arguments)]
+fn idle_notice(model: &Model, c: &Connection, open: f64, t: f64, reason: &str, code: u16, close_ev: &Evidence, ctx: &Context) -> Option<Diagnosis> {
+    let last_traffic = c.traffic.last().and_then(|&i| c.frames.get(i).map(|r| (i, r)));
+    let notice = last_traffic.filter(|(i, r)| {
+        r.dir() == Direction::In && t - r.t <= ctx.idle_notice_window_ms && {
+            let at = FrameRef { conn: c.id, index: *i };
+            model.frame(at).and_then(|f| f.event).is_some_and(names_idleness)
+                || notice_reason(model, at).is_some_and(|x| names_idleness(&x))
+        }
+    });
+    let by_reason = !reason.trim().is_empty() && names_idleness(reason);
+    if notice.is_none() && !by_reason {
+        return None;
+    }
+    let said_at = notice.map(|(_, r)| r.t).unwrap_or(t);
+    // The page's own last frame (heartbeats included) before the notice.
+    let page_last = facts::last_sent_before(c, said_at).and_then(|i| c.frames.get(i)).map(|r| r.t);
+    let silence = said_at - page_last.unwrap_or(open);
+    let sent_hb = c.counters.heartbeats[1];
+    let last_hb = c.heartbeats.iter().rev().filter_map(|&i| c.frames.get(i)).find(|r| r.dir() == Direction::Out).map(|r| r.t);
+    let quiet = match page_last {
+        Some(_) => format!("no frame from the page for {}", human_duration(silence)),
+        None => format!("no frame from the page at all in the {} since the open", human_duration(silence)),
+    };
+    let hb = match last_hb {
+        None => "no heartbeat sent".to_string(),
+        Some(h) => format!("{sent_hb} heartbeat(s) sent, the last {} before it (the server did not count them as activity)", human_duration(said_at - h)),
+    };
+    let mut evidence = vec![close_ev.clone()];
+    let what = match notice {
+        Some((i, _)) => {
+            let text = describe_frame(model, c.id, i);
+            evidence.extend(frame_ev(model, c.id, i, format!("the server's idle notice: {text}")));
+            format!("right after its notice, frame #{i} ({}, {} before the close)", model.frame(FrameRef { conn: c.id, index: i }).and_then(|f| f.event).unwrap_or("a message"), human_duration(t - said_at))
+        }
+        None => format!("with the reason \"{reason}\""),
+    };
+    evidence.push(Evidence::Gap { conn: c.id, from: page_last.unwrap_or(open), to: said_at, what: format!("{quiet}, {hb}") });
+    if let Some(i) = facts::last_sent_before(c, said_at) {
+        evidence.extend(frame_ev(model, c.id, i, "the page's last frame before the silence"));
+    }
+    Some(Diagnosis {
+        rule: Rule::IdleDrop,
+        severity: Severity::Warning,
+        conn: Some(c.id),
+        cause: format!("the server closed the connection ({code}) for idleness, {what}: {quiet}, {hb}. The server (or a proxy in \
+                        front of it) drops a connection that stays quiet that long."),
+        evidence,
+        next_step: "Send a heartbeat (a ping/pong message) more often than the server's idle timeout, and check proxy \
+                    timeouts (nginx's proxy_read_timeout defaults to 60 s; load balancers have their own): the guide's \
+                    \"Connection drops after 60s: implement heartbeat/ping-pong; check for proxy timeouts (nginx, load balancer)\"."
+            .into(),
+    })
 }
 
 fn explained(model: &Model, c: &Connection, ex: &CloseExplanation, close_ev: &Evidence, t: f64, tokens: &[ConnToken], m: &Moments) -> Diagnosis {

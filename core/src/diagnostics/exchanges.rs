@@ -5,8 +5,9 @@ use super::facts::{self, ConnToken};
 use super::{Context, Diagnosis, Evidence, Rule, Severity};
 use crate::jwt::times::{format_utc, human_duration};
 use crate::jwt::{self, scopes, FindingCode, Moments, ScopeCheck};
-use crate::protocols::Status;
-use crate::session::{Connection, Exchange, FrameRef, Model};
+use crate::protocols::typed_json::{StreamPart, STREAM_WORDS};
+use crate::protocols::{Direction, Status};
+use crate::session::{Connection, Exchange, FrameRef, Model, PairedBy};
 
 /// How many unanswered requests are cited as evidence (the count covers all of them).
 const MAX_CITED: usize = 5;
@@ -84,10 +85,14 @@ pub(super) fn rules(model: &Model, c: &Connection, ctx: &Context, out: &mut Vec<
 }
 
 fn unanswered(model: &Model, c: &Connection, end: f64, ctx: &Context, out: &mut Vec<Diagnosis>) {
+    unheard(model, c, end, ctx, out);
+    stalled_by_pace(model, c, end, ctx, out);
+    let keyed = |x: &&Exchange| x.paired_by == PairedBy::Key;
     let waiting: Vec<&Exchange> = c
         .correlation
         .exchanges
         .iter()
+        .filter(keyed)
         .filter(|x| !x.is_heartbeat() && !x.answered() && x.stream_items == 0 && end - x.sent_at >= ctx.reply_timeout_ms)
         .collect();
     if let Some(first) = waiting.first() {
@@ -112,7 +117,7 @@ fn unanswered(model: &Model, c: &Connection, end: f64, ctx: &Context, out: &mut 
                 .into(),
         });
     }
-    for x in c.correlation.exchanges.iter().filter(|x| !x.answered() && x.stream_items > 0) {
+    for x in c.correlation.exchanges.iter().filter(keyed).filter(|x| !x.answered() && x.stream_items > 0) {
         let last = x.last_item_at.unwrap_or(x.sent_at);
         if end - last < ctx.stall_ms {
             continue;
@@ -128,6 +133,157 @@ fn unanswered(model: &Model, c: &Connection, end: f64, ctx: &Context, out: &mut 
             evidence,
             next_step: "The producer behind the server stopped (a worker, a task queue, a pub/sub channel): check its \
                         logs and that it is running (e.g. the Celery worker and the Redis channel layer)."
+                .into(),
+        });
+    }
+}
+
+/// The request's text, shortened, for citing it (`message {"type":"message","content":"hi"}`).
+fn request_text(model: &Model, c: &Connection, x: &Exchange) -> String {
+    let text = model.frame(FrameRef { conn: c.id, index: x.request }).and_then(|f| f.text()).map(|t| facts::shorten(t, 80));
+    match text {
+        Some(t) => format!("{} `{t}`", event_name(model, x)),
+        None => event_name(model, x).to_string(),
+    }
+}
+
+/// NoReply without ids (typed JSON): the page sent a message and the server sent nothing at all
+/// (heartbeats aside) for `reply_timeout_ms` after it. Any server message counts as an answer,
+/// a broadcast included: without ids nothing tells them apart, and a false "no reply" on a busy
+/// chat would be worse than a missed one. A message still waiting less than the timeout, or sent
+/// just before the close, is not reported.
+fn unheard(model: &Model, c: &Connection, end: f64, ctx: &Context, out: &mut Vec<Diagnosis>) {
+    let waited = |x: &Exchange| x.heard_ms.unwrap_or(end - x.sent_at);
+    let waiting: Vec<&Exchange> = c
+        .correlation
+        .exchanges
+        .iter()
+        .filter(|x| x.paired_by == PairedBy::Order && !x.is_heartbeat() && waited(x) >= ctx.reply_timeout_ms)
+        .collect();
+    let Some(first) = waiting.first() else { return };
+    let mut evidence: Vec<Evidence> = waiting
+        .iter()
+        .take(MAX_CITED)
+        .filter_map(|x| ev(model, c, x.request, format!("{} sent, nothing came back for {}", event_name(model, x), human_duration(waited(x)))))
+        .collect();
+    evidence.push(Evidence::Gap {
+        conn: c.id,
+        from: first.sent_at,
+        to: first.sent_at + waited(first),
+        what: format!("no message from the server for {}", human_duration(waited(first))),
+    });
+    if let Some(cl) = &c.close {
+        evidence.push(Evidence::Close { conn: c.id, t: cl.t, code: cl.code, reason: cl.reason.clone() });
+    }
+    let later = match first.heard_ms {
+        Some(ms) => format!("the server's next message came only {} later", human_duration(ms)),
+        None if c.close.is_some() => "the server sent nothing more before the close".to_string(),
+        None => "the server has sent nothing since".to_string(),
+    };
+    out.push(Diagnosis {
+        rule: Rule::NoReply,
+        severity: Severity::Warning,
+        conn: Some(c.id),
+        cause: format!(
+            "{} message(s) the page sent got nothing back within {}; the first, {} (frame #{}), waited {}: {later}. \
+             These messages carry no request id, so any server message after them would have counted as an answer \
+             (heartbeats aside).",
+            waiting.len(), human_duration(ctx.reply_timeout_ms), request_text(model, c, first), first.request,
+            human_duration(waited(first))),
+        evidence,
+        next_step: "The server received the message but nothing answered it: check the consumer's receive handler for \
+                    this type, that the worker doing the work is processing (`docker compose logs celery`), and the \
+                    Redis channel layer's groups (`docker compose exec redis redis-cli keys \"asgi:*\"`)."
+            .into(),
+    });
+}
+
+/// A typed stream's frames (its start and items), in order, by scanning the connection's traffic
+/// from the request up to its last item. Only run for streams already silent past the floor.
+fn stream_frames(c: &Connection, x: &Exchange, n: u32) -> Vec<u32> {
+    let last = x.last_item_at.or(x.stream_started_at).unwrap_or(x.sent_at);
+    let from = c.traffic.partition_point(|&i| i <= x.request);
+    let mut found = Vec::new();
+    for &i in &c.traffic[from..] {
+        let Some(r) = c.frames.get(i) else { break };
+        if r.t > last {
+            break;
+        }
+        if r.dir() == Direction::In && r.exchange() == Some(n) {
+            found.push(i);
+        }
+    }
+    found
+}
+
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    match v.len() {
+        0 => None,
+        l if l % 2 == 1 => Some(v[m]),
+        _ => Some((v[m - 1] + v[m]) / 2.0),
+    }
+}
+
+/// StreamStalled for typed-JSON streams (paired by order): started, not finished, and silent for
+/// longer than their own pace allows (see [`Context::stream_stall_floor_ms`]).
+fn stalled_by_pace(model: &Model, c: &Connection, end: f64, ctx: &Context, out: &mut Vec<Diagnosis>) {
+    for (n, x) in c.correlation.exchanges.iter().enumerate() {
+        if x.paired_by != PairedBy::Order || !x.streaming() {
+            continue;
+        }
+        let last = x.last_item_at.or(x.stream_started_at).unwrap_or(x.sent_at);
+        let silence = end - last;
+        if silence < ctx.stream_stall_floor_ms.min(ctx.stall_ms) {
+            continue;
+        }
+        let frames = stream_frames(c, x, n as u32);
+        let times: Vec<f64> = frames.iter().filter_map(|&i| c.frames.get(i)).map(|r| r.t).collect();
+        let pace = median(times.windows(2).map(|w| w[1] - w[0]).collect());
+        let threshold = match pace {
+            Some(p) if x.stream_items > 0 => ctx.stream_stall_floor_ms.max(ctx.stream_stall_pace * p).min(ctx.stall_ms),
+            _ => ctx.stall_ms,
+        };
+        if silence < threshold {
+            continue;
+        }
+        let name = |i: u32| model.frame(FrameRef { conn: c.id, index: i }).and_then(|f| f.event).unwrap_or("message");
+        let mut evidence: Vec<Evidence> = ev(model, c, x.request, format!("{} sent: the request", request_text(model, c, x))).into_iter().collect();
+        let first = frames.first().copied();
+        let last_frame = frames.last().copied();
+        if let Some(f) = first {
+            evidence.extend(ev(model, c, f, format!("{}: the stream began", name(f))));
+        }
+        if let Some(l) = last_frame.filter(|l| Some(*l) != first) {
+            evidence.extend(ev(model, c, l, format!("{}: the last item, then silence", name(l))));
+        }
+        evidence.push(Evidence::Gap { conn: c.id, from: last, to: end, what: format!("no stream item for {}", human_duration(silence)) });
+        let began = first.map(|f| format!(" after {} (frame #{f})", name(f))).unwrap_or_default();
+        let last_text = match last_frame {
+            Some(l) if x.stream_items > 0 => format!("the last, {} (frame #{l}), at {}", name(l), format_utc(last)),
+            _ => format!("the start at {}", format_utc(last)),
+        };
+        let ends: Vec<&str> = STREAM_WORDS.iter().filter(|(p, _)| *p == StreamPart::End).flat_map(|(_, w)| w.iter().copied()).filter(|w| !w.ends_with("ed")).collect();
+        let pace_text = match pace {
+            Some(p) if x.stream_items > 0 => format!("items had come every {} (median), so ", human_duration(p)),
+            _ => String::new(),
+        };
+        let until = if c.close.is_some() { "before the close" } else { "so far" };
+        out.push(Diagnosis {
+            rule: Rule::StreamStalled,
+            severity: Severity::Warning,
+            conn: Some(c.id),
+            cause: format!(
+                "the streamed reply to {} (frame #{}) delivered {} item(s){began}; {last_text}, then nothing for {} {until}, \
+                 and no end message ({}) came: {pace_text}the stream stalled.",
+                request_text(model, c, x), x.request, x.stream_items, human_duration(silence), ends.join(", ")),
+            evidence,
+            next_step: "The producer behind the consumer stopped mid-stream (in a Django Channels app, typically the \
+                        Celery task that streams through the Redis channel layer): check the worker's logs for an \
+                        exception or a hung task (`docker compose logs celery`), that Redis answers \
+                        (`docker compose exec redis redis-cli ping`), and that the conversation's channel group still \
+                        exists (`docker compose exec redis redis-cli keys \"asgi:*\"`)."
                 .into(),
         });
     }

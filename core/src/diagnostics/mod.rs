@@ -44,7 +44,9 @@ pub enum Rule {
     RateLimited,
     /// An invalid-message close (4005, 1007, 4400...) with the last frame sent.
     InvalidMessage,
-    /// The connection closed after a long silence with no heartbeat seen.
+    /// The connection was dropped for idleness: after [`Context::idle_ms`] of silence with no
+    /// heartbeat (a proxy closing silently), or right after the server's own idle/timeout notice
+    /// (Django's `idle_timeout` message), measured by the page's own silence before it.
     IdleDrop,
     /// The client closed because a heartbeat went unanswered (phoenix.js `heartbeat timeout`).
     HeartbeatTimeout,
@@ -52,9 +54,13 @@ pub enum Rule {
     CloseExplained,
     /// Two active close-code profiles disagree about a code.
     CloseCodeCollision,
-    /// Requests that got no reply.
+    /// Requests that got no reply: keyed requests never answered within
+    /// [`Context::reply_timeout_ms`]; typed-JSON messages (no ids) after which the server sent
+    /// nothing at all, heartbeats aside, for that long.
     NoReply,
-    /// A stream that started and then stopped without finishing.
+    /// A stream that started and then stopped without finishing: keyed streams silent for
+    /// [`Context::stall_ms`]; typed-JSON streams (a start/item vocabulary, no end) silent for
+    /// their own pace (see [`Context::stream_stall_floor_ms`]).
     StreamStalled,
     /// An operation sent before the in-band authentication (`connect_document`) answered ok.
     ActionBeforeAuth,
@@ -141,15 +147,28 @@ pub struct Context {
     pub idle_ms: f64,
     /// A request older than this without a reply is unanswered.
     pub reply_timeout_ms: f64,
-    /// A stream with no item for this long has stalled.
+    /// A stream with no item for this long has stalled, whatever its pace.
     pub stall_ms: f64,
+    /// A typed-JSON stream (start/token/end messages, paired by order) has stalled once its
+    /// silence since the last item reaches `max(stream_stall_floor_ms, stream_stall_pace x the
+    /// median interval between its items)`, or `stall_ms`. Token streams run at tens of ms per
+    /// item, so seconds of silence already mean the producer stopped; the floor keeps a slow
+    /// but live producer (a tool call mid-answer) from counting. A stream with no item yet
+    /// waits `stall_ms` (the time to the first token varies the most).
+    pub stream_stall_floor_ms: f64,
+    /// See `stream_stall_floor_ms`.
+    pub stream_stall_pace: f64,
+    /// A server message at most this long before the server's close, whose type or reason names
+    /// idleness or a timeout, makes the close an idle drop (whatever the silence's length).
+    pub idle_notice_window_ms: f64,
     /// The window before a close over which the send rate is measured.
     pub rate_window_ms: f64,
 }
 
 impl Context {
-    /// Defaults: 30 s idle, 10 s reply timeout, 10 s stall, 10 s rate window, no profiles, `exp`
-    /// required, no scope map, no auth events.
+    /// Defaults: 30 s idle, 10 s reply timeout, 10 s stall (2 s floor and 10x the pace for typed
+    /// streams), 1 s idle-notice window, 10 s rate window, no profiles, `exp` required, no scope
+    /// map, no auth events.
     pub fn new(now_ms: EpochMs) -> Self {
         Context {
             now_ms,
@@ -159,6 +178,9 @@ impl Context {
             idle_ms: 30_000.0,
             reply_timeout_ms: 10_000.0,
             stall_ms: 10_000.0,
+            stream_stall_floor_ms: 2_000.0,
+            stream_stall_pace: 10.0,
+            idle_notice_window_ms: 1_000.0,
             rate_window_ms: 10_000.0,
         }
     }

@@ -70,6 +70,76 @@ fn heartbeat_type(ty: &str) -> bool {
     t == "ping" || t == "pong" || t.contains("heartbeat") || t == "keepalive" || t == "keep_alive"
 }
 
+/// What a typed message's `type` says about a streamed answer. Typed JSON has no request ids, so
+/// the session model pairs a page's message with what the server sends next (see
+/// `session::correlation`); this vocabulary is how it tells a stream's start, items and end apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StreamPart {
+    /// A stream begins: `stream_start`, `message_start`, `response.begin`.
+    Start,
+    /// One piece of it: `stream_token`, `stream_chunk`, `content_delta`, `partial`.
+    Item,
+    /// It finished: `stream_end`, `done`, `response.completed`, `message_stop`, `final`.
+    End,
+    /// It (or the request) failed: `error`, `stream_error`.
+    Error,
+    /// None of these: a plain message (a one-shot reply, a notice, a broadcast).
+    Other,
+}
+
+/// The words of a `type` that mark each part, matched as whole words (split on `_ - . : /`,
+/// spaces and camelCase humps), case-insensitively. The one place for this vocabulary; when a
+/// type has words of several parts, the first part in this list wins (`stream_error_end` is an
+/// error, `start_token` a start).
+pub const STREAM_WORDS: [(StreamPart, &[&str]); 4] = [
+    (StreamPart::Error, &["error", "failed", "failure"]),
+    (StreamPart::End, &["end", "ended", "done", "complete", "completed", "finish", "finished", "final", "stop", "stopped"]),
+    (StreamPart::Start, &["start", "started", "begin"]),
+    (StreamPart::Item, &["token", "tokens", "chunk", "delta", "partial", "piece", "fragment"]),
+];
+
+/// The stream part a message `type` names (see [`STREAM_WORDS`]). Allocation-free: it runs for
+/// every typed frame on ingest.
+pub fn stream_part(ty: &str) -> StreamPart {
+    let mut best = StreamPart::Other;
+    let mut rank = STREAM_WORDS.len();
+    for word in words(ty) {
+        for (i, (part, list)) in STREAM_WORDS.iter().enumerate().take(rank) {
+            if list.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+                best = *part;
+                rank = i;
+                break;
+            }
+        }
+        if rank == 0 {
+            break;
+        }
+    }
+    best
+}
+
+/// The words of an identifier: split on non-alphanumerics and before an upper-case letter that
+/// follows a lower-case one (`streamEnd` -> `stream`, `End`).
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        i += 1;
+        while i < b.len() && b[i].is_ascii_alphanumeric() && !(b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase()) {
+            i += 1;
+        }
+        Some(&s[start..i])
+    })
+}
+
 /// Django-Channels-style JSON: an object with a string `type`.
 pub fn decode_typed<'a>(input: &FrameInput<'a>, cfg: &TypedJsonConfig, url_topic: Option<&str>) -> Result<Decoded<'a>, Mismatch> {
     const P: Protocol = Protocol::TypedJson;
@@ -122,4 +192,35 @@ pub fn decode_generic<'a>(input: &FrameInput<'a>, cfg: &GenericJsonConfig) -> Re
     m.topic = cfg.topic_path.as_deref().and_then(|p| json_scan::path_as_str(b, p));
     m.event = cfg.event_path.as_deref().and_then(|p| json_scan::path_as_str(b, p));
     Ok(Decoded::one(P, m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_parts_from_type_words() {
+        for (ty, part) in [
+            ("stream_start", StreamPart::Start),
+            ("stream_token", StreamPart::Item),
+            ("stream_chunk", StreamPart::Item),
+            ("content_block_delta", StreamPart::Item),
+            ("stream_end", StreamPart::End),
+            ("streamEnd", StreamPart::End),
+            ("response.completed", StreamPart::End),
+            ("message_stop", StreamPart::End),
+            ("done", StreamPart::End),
+            ("error", StreamPart::Error),
+            ("stream_error_end", StreamPart::Error),
+            ("chat_message", StreamPart::Other),
+            ("connection_established", StreamPart::Other),
+            // Whole words only: "backend" holds "end", "tokenizer" holds "token".
+            ("backend_status", StreamPart::Other),
+            ("tokenizer", StreamPart::Other),
+            ("", StreamPart::Other),
+            ("__", StreamPart::Other),
+        ] {
+            assert_eq!(stream_part(ty), part, "{ty}");
+        }
+    }
 }

@@ -33,14 +33,14 @@ pub mod store;
 pub mod topics;
 
 pub use connection::{Close, CloseCall, Connection, Counters, Handshake, SendError, Transition};
-pub use correlation::Exchange;
+pub use correlation::{Exchange, PairedBy};
 pub use intern::{Sym, NONE};
 pub use pages::Page;
 pub use reconnect::{Backoff, Endpoint, ReconnectSummary, Storm, StormConfig};
 pub use store::FrameRecord;
 pub use topics::{Topic, TopicState, TopicTransition};
 
-use correlation::{Linked, MessageInfo};
+use correlation::{Linked, MessageInfo, Turn};
 use intern::{FxMap, Interner};
 use store::NewFrame;
 
@@ -312,6 +312,7 @@ impl Model {
         let decoded = if bad_base64 { Decoded::raw(Vec::new()) } else { conn.decoder.decode(&input, &self.config.decode) };
         let index = conn.frames.len() as u32;
         let stream_protocol = matches!(decoded.protocol, Protocol::GraphqlWs | Protocol::SubscriptionsTransportWs);
+        let typed = decoded.protocol == Protocol::TypedJson;
         let mut first = (NONE, NONE, NONE);
         let frame_kind = decoded.msg.kind;
         for (k, msg) in decoded.messages().enumerate() {
@@ -333,6 +334,13 @@ impl Model {
                         }
                     }
                     Linked::Orphan => {}
+                }
+            } else if typed && msg.kind != Kind::Heartbeat {
+                // No ids: pair by order (see correlation's module docs).
+                let part = msg.event.as_deref().map(typed_json::stream_part).unwrap_or(typed_json::StreamPart::Other);
+                let turn = Turn { frame: index, t, dir, kind: msg.kind, topic, event, part };
+                if let Some(Linked::Opened(n) | Linked::Item(n) | Linked::Closed(n)) = conn.correlation.converse(&turn) {
+                    exchange = n;
                 }
             }
             if topic_for_state != NONE {

@@ -94,7 +94,8 @@ impl Fixture {
                 out.push((t0 + f.t, Event::Frame { id: id.clone(), t: t0 + f.t, dir: f.dir, op: f.op, size: f.bytes.len() as u64, data: f.data.clone(), truncated: false }));
             }
             if let Some(c) = s["close"].as_object() {
-                let t = t0 + last + 1.0;
+                // Captures record the close's time; older ones did not (then: just after the last frame).
+                let t = c.get("t").and_then(Value::as_f64).map(|t| t0 + t).unwrap_or(t0 + last + 1.0);
                 out.push((t, Event::Close { id: id.clone(), t, code: c["code"].as_u64().unwrap() as u16, reason: c["reason"].as_str().unwrap_or("").into(), was_clean: c["code"] != 1006, initiator: schema::Initiator::Server }));
             }
         }
