@@ -22,8 +22,9 @@
 // setters a page puts on Array.prototype never see them.
 //
 // Cost per frame: one trusted check, one getter, one clock read, five array stores. No object per
-// frame, no JSON, no cross-context message: batches go out once per task turn (setTimeout 0) or
-// every MAX_BATCH frames. Text is measured (UTF-8) only when it is over the payload cap, which is
+// frame, no JSON, no cross-context message: batches go out FLUSH_MS after their first record, or
+// at CAP records. (Flushing once per task turn, setTimeout 0, made almost every frame its own batch
+// under a flood, since Chromium delivers each message in its own task: a postMessage per frame.) Text is measured (UTF-8) only when it is over the payload cap, which is
 // also the only case in which the hook cuts it; smaller payloads are measured lazily by the relay,
 // only when a panel is attached. Binary is copied at receipt (the page may mutate its buffer), up to
 // the cap, into one pool per batch that is transferred, not cloned, to the relay: an ArrayBuffer
@@ -111,15 +112,26 @@
   // array without consulting Array[Symbol.species], which a page could also redefine.
   const K_EV = 0, K_IN = 1, K_OUT = 2;
   const CAP = 1024;                   // records per batch before an early flush
+  const FLUSH_MS = 5;                 // the longest a record waits (the panel's live view adds it)
   const MAX_BATCH_BYTES = 8 << 20;    // payload bytes per batch before an early flush
   const template = new Array(CAP).fill(0);
   defineProperty(template, 'constructor', { value: undefined });
-  let kinds, times, sizes, data, offs, pool, poolN, qn = 0, qFrames = 0, qBytes = 0, scheduled = false;
-  function fresh() {
-    kinds = new I32(CAP); times = new F64(CAP); sizes = new F64(CAP); offs = new I32(CAP);
-    data = apply(arrSlice, template, [0]);
-    pool = null; poolN = 0;
-    qn = 0; qFrames = 0; qBytes = 0;
+  // The columns are filled in place and reused; a flush sends exact-size copies, so the relay stores
+  // them as they are and a small batch costs little (fresh CAP-size columns per batch dominated).
+  const kinds = new I32(CAP), times = new F64(CAP), sizes = new F64(CAP), offs = new I32(CAP);
+  const data = apply(arrSlice, template, [0]);
+  let pool = null, poolN = 0, qn = 0, qFrames = 0, qBytes = 0, scheduled = false;
+  // The first n values of a column, copied without TypedArray species lookups (slice and subarray
+  // consult `constructor`/Symbol.species, which a page can redefine).
+  function head(col, Ctor, n) {
+    const out = new Ctor(n);
+    apply(taSet, out, [new Ctor(apply(taBuffer, col, []), 0, n)]);
+    return out;
+  }
+  function headOfData(n) {
+    const out = apply(arrSlice, template, [0, n]); // own elements: stores reach no page setter
+    for (let i = 0; i < n; i++) { out[i] = data[i]; data[i] = 0; }
+    return out;
   }
   // Copies `len` bytes of `buf` from `off` into the batch's pool; returns where they start. The pool
   // doubles as needed (batches flush at MAX_BATCH_BYTES, so it stays below about twice that).
@@ -143,22 +155,24 @@
     let done = false;
     return { [ITERATOR]: () => ({ next: () => (done ? { done: true, value: undefined } : (done = true, { done: false, value: buffer })) }) };
   }
-  fresh();
   let port = null;                    // our end of the private channel (null until handed over)
   const backlog = nullArray();        // batches produced before the relay took the channel
 
   function flush() {
     scheduled = false;
     if (qn === 0) return;
-    const buffer = pool === null ? null : pool.buffer;
-    const batch = { count: qn, frames: qFrames, bytes: qBytes, kinds, times, sizes, data, offs, pool: buffer };
-    fresh();
+    const n = qn, buffer = pool === null ? null : pool.buffer;
+    const batch = {
+      count: n, frames: qFrames, bytes: qBytes, kinds: head(kinds, I32, n), times: head(times, F64, n),
+      sizes: head(sizes, F64, n), data: headOfData(n), offs: buffer === null ? null : head(offs, I32, n), pool: buffer,
+    };
+    pool = null; poolN = 0; qn = 0; qFrames = 0; qBytes = 0;
     if (!port) backlog[backlog.length] = batch;
     else if (buffer === null) apply(portPost, port, [batch]);
     else apply(portPost, port, [batch, transferOf(buffer)]);
   }
   function schedule() {
-    if (!scheduled) { scheduled = true; apply(nativeSetTimeout, W, [flush, 0]); }
+    if (!scheduled) { scheduled = true; apply(nativeSetTimeout, W, [flush, FLUSH_MS]); }
   }
   function pushEvent(ev) {
     kinds[qn] = K_EV; data[qn] = ev; qn++;

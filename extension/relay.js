@@ -101,7 +101,7 @@
   }
   // Keep records [0, n) of a batch, in right-sized arrays (the hook sends fixed-size columns).
   function compact(b, n) {
-    return { count: n, kinds: b.kinds.slice(0, n), times: b.times.slice(0, n), sizes: b.sizes.slice(0, n), data: b.data.slice(0, n), offs: b.offs.slice(0, n), pool: b.pool };
+    return { count: n, kinds: b.kinds.slice(0, n), times: b.times.slice(0, n), sizes: b.sizes.slice(0, n), data: b.data.slice(0, n), offs: b.offs && b.offs.slice(0, n), pool: b.pool };
   }
   function ingest(b) {
     if (!ready) { pending.push(b); return; }
@@ -121,7 +121,7 @@
         if (framesStored < settings.max_frames && bytesStored + n <= MAX_BYTES) { framesStored++; bytesStored += n; keep = true; }
         else { dropF++; dropB += b.sizes[i] >= 0 ? b.sizes[i] : utf8Size(d); }
       }
-      if (keep) { b.kinds[kept] = b.kinds[i]; b.times[kept] = b.times[i]; b.sizes[kept] = b.sizes[i]; b.data[kept] = d; b.offs[kept] = b.offs[i]; kept++; }
+      if (keep) { b.kinds[kept] = b.kinds[i]; b.times[kept] = b.times[i]; b.sizes[kept] = b.sizes[i]; b.data[kept] = d; if (b.offs) b.offs[kept] = b.offs[i]; kept++; }
     }
     append(compact(b, kept));
     if (dropF) {
