@@ -2,6 +2,8 @@
 //! thin browser glue. All interpretation lives in `socketscope-core`; this crate only shows it.
 
 pub mod mode;
+pub mod perf;
+pub mod regex;
 pub mod store;
 pub mod transport;
 pub mod ui;
@@ -13,7 +15,9 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub fn start(mode: &str, tab: Option<i32>, transport: JsValue) {
     console_error_panic_hook::set_once();
+    perf::mark_once("wasm-ready");
     let mode = mode::Mode::from_boot(mode, tab);
     let transport = transport::JsTransport::from_js(transport);
     ui::mount(mode, transport);
+    perf::mark_once("mounted");
 }

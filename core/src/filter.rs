@@ -1,8 +1,22 @@
 //! The frame filter: text or regex (with negation), direction, topic, event, protocol and
 //! "hide heartbeats". A parsed [`Filter`] is matched against a borrowed [`FrameFacts`], so one
 //! pass over 100k frames allocates nothing per frame.
+//!
+//! Regexes run on an engine the caller passes in ([`RegexCompiler`]): the panel uses the
+//! browser's own RegExp (JIT-compiled, and no regex engine in the panel's wasm), native builds
+//! regex-lite ([`lite_regex`], feature `regex-lite`). Everything else, including which frames a
+//! regex is even asked about (a literal every match must contain, [`required_literal`]), is here.
 
 use crate::schema::Direction;
+use std::sync::Arc;
+
+/// A compiled `/regex/`.
+pub trait Regex: Send + Sync + std::fmt::Debug {
+    fn is_match(&self, text: &str) -> bool;
+}
+
+/// Compiles `pattern` (case-insensitive if asked); `Err` is the engine's own explanation.
+pub type RegexCompiler = fn(pattern: &str, case_insensitive: bool) -> Result<Box<dyn Regex>, String>;
 
 /// What the filter box and the toggles say, as typed by the user.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,7 +47,28 @@ enum TextMatch {
     Any,
     /// Lower-cased needle; compared case-insensitively.
     Substring(String),
-    Regex(regex_lite::Regex),
+    Regex {
+        re: Arc<dyn Regex>,
+        /// Text every match contains (lower-cased if the regex ignores case): frames without it
+        /// are not handed to the engine.
+        literal: Option<Literal>,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Literal {
+    text: String,
+    ignore_case: bool,
+}
+
+impl Literal {
+    fn found_in(&self, hay: &str) -> bool {
+        if self.ignore_case {
+            contains_ignore_case(hay, &self.text)
+        } else {
+            hay.contains(self.text.as_str())
+        }
+    }
 }
 
 /// A ready-to-run filter.
@@ -62,7 +97,14 @@ impl PartialEq for Filter {
 }
 
 impl Filter {
+    /// A filter whose regexes run on regex-lite (native builds and tests).
+    #[cfg(feature = "regex-lite")]
     pub fn new(spec: FilterSpec) -> Result<Filter, FilterError> {
+        Filter::with_regex(spec, lite_regex)
+    }
+
+    /// A filter whose `/regex/`s are compiled by `compile`.
+    pub fn with_regex(spec: FilterSpec, compile: RegexCompiler) -> Result<Filter, FilterError> {
         let raw = spec.text.trim();
         let (negate, raw) = match raw.strip_prefix('-') {
             Some(rest) if !rest.is_empty() => (true, rest),
@@ -71,12 +113,12 @@ impl Filter {
         let text = if raw.is_empty() {
             TextMatch::Any
         } else if let Some((pattern, flags)) = regex_literal(raw) {
-            let mut builder = regex_lite::RegexBuilder::new(pattern);
-            builder.case_insensitive(flags.contains('i'));
-            let re = builder.build().map_err(|e| {
+            let ignore_case = flags.contains('i');
+            let re = compile(pattern, ignore_case).map_err(|e| {
                 FilterError(format!("the regex /{pattern}/ does not compile: {e}. Fix it, or drop the slashes to search as plain text."))
             })?;
-            TextMatch::Regex(re)
+            let literal = required_literal(pattern, ignore_case).map(|text| Literal { text, ignore_case });
+            TextMatch::Regex { re: Arc::from(re), literal }
         } else {
             TextMatch::Substring(raw.to_lowercase())
         };
@@ -117,7 +159,7 @@ impl Filter {
         let hit = match &self.text {
             TextMatch::Any => return true,
             TextMatch::Substring(needle) => contains_ignore_case(f.text, needle),
-            TextMatch::Regex(re) => re.is_match(f.text),
+            TextMatch::Regex { re, literal } => literal.as_ref().is_none_or(|l| l.found_in(f.text)) && re.is_match(f.text),
         };
         hit != self.negate
     }
@@ -129,6 +171,110 @@ fn regex_literal(s: &str) -> Option<(&str, &str)> {
     let end = rest.rfind('/')?;
     let (pattern, flags) = (&rest[..end], &rest[end + 1..]);
     (!pattern.is_empty() && flags.chars().all(|c| c == 'i')).then_some((pattern, flags))
+}
+
+/// The longest run of plain characters that every match of `pattern` contains, if one can be told
+/// for sure from the text alone, in both dialects the engines speak (JavaScript with the `u` flag,
+/// regex-lite). Conservative: only ASCII letters, digits and punctuation that is literal in both,
+/// outside groups and classes, in a pattern with no top-level `|` and no inline flags. A character
+/// followed by a quantifier is left out (it may repeat zero times). With `ignore_case` the run is
+/// lower-cased and stops at `k` and `s`, which Unicode case folding also matches to non-ASCII
+/// characters (the Kelvin sign, the long s).
+pub fn required_literal(pattern: &str, ignore_case: bool) -> Option<String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "\"'`:;,=<>@#%&~_!/ -".contains(c);
+    let chars: Vec<char> = pattern.chars().collect();
+    let (mut best, mut run) = (String::new(), String::new());
+    let mut depth = 0usize;
+    let mut i = 0;
+    let end_run = |run: &mut String, best: &mut String| {
+        if run.len() > best.len() {
+            *best = std::mem::take(run);
+        }
+        run.clear();
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match c {
+            '\\' => {
+                // An escape and, after a letter, what it may take along (`\u0041`, `\x41`, `\cJ`).
+                end_run(&mut run, &mut best);
+                match next {
+                    Some('k') => return None, // `\k<name>`
+                    Some(e) if e.is_ascii_alphanumeric() => {
+                        i += 2;
+                        while i < chars.len() && chars[i].is_ascii_alphanumeric() {
+                            i += 1;
+                        }
+                    }
+                    _ => i += 2,
+                }
+                continue;
+            }
+            '{' => {
+                // A counted repetition `{n,m}` (or `\p{..}`, `\u{..}` after an escape): no literal inside.
+                end_run(&mut run, &mut best);
+                while i < chars.len() && chars[i] != '}' {
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
+            '[' => {
+                // Skip the class; a `]` right after `[` or `[^` reads differently in the two dialects.
+                end_run(&mut run, &mut best);
+                let mut j = i + 1;
+                if chars.get(j) == Some(&'^') {
+                    j += 1;
+                }
+                if chars.get(j) == Some(&']') {
+                    return None;
+                }
+                while j < chars.len() && chars[j] != ']' {
+                    j += if chars[j] == '\\' { 2 } else { 1 };
+                }
+                i = j + 1;
+                continue;
+            }
+            '(' => {
+                if next == Some('?') && !matches!(chars.get(i + 2), Some(':' | '=' | '!' | '<')) {
+                    return None; // inline flags such as (?i) change what follows
+                }
+                end_run(&mut run, &mut best);
+                depth += 1;
+            }
+            ')' => {
+                end_run(&mut run, &mut best);
+                depth = depth.saturating_sub(1);
+            }
+            '|' if depth == 0 => return None,
+            _ if depth == 0 && plain(c) && !(ignore_case && matches!(c.to_ascii_lowercase(), 'k' | 's')) => {
+                if matches!(next, Some('?' | '*' | '+' | '{')) {
+                    end_run(&mut run, &mut best); // `c` may be absent or repeated
+                } else {
+                    run.push(if ignore_case { c.to_ascii_lowercase() } else { c });
+                }
+            }
+            _ => end_run(&mut run, &mut best),
+        }
+        i += 1;
+    }
+    end_run(&mut run, &mut best);
+    (!best.is_empty()).then_some(best)
+}
+
+/// regex-lite behind [`Regex`]: the engine of native builds and of this crate's tests.
+#[cfg(feature = "regex-lite")]
+pub fn lite_regex(pattern: &str, case_insensitive: bool) -> Result<Box<dyn Regex>, String> {
+    #[derive(Debug)]
+    struct Lite(regex_lite::Regex);
+    impl Regex for Lite {
+        fn is_match(&self, text: &str) -> bool {
+            self.0.is_match(text)
+        }
+    }
+    let re = regex_lite::RegexBuilder::new(pattern).case_insensitive(case_insensitive).build().map_err(|e| e.to_string())?;
+    Ok(Box::new(Lite(re)))
 }
 
 /// ASCII-fast case-insensitive search; `needle` is already lower-case.
@@ -171,6 +317,49 @@ mod tests {
     fn bad_regex_says_what_to_do() {
         let err = Filter::new(FilterSpec { text: "/(/".into(), ..Default::default() }).unwrap_err();
         assert!(err.0.contains("does not compile") && err.0.contains("plain text"), "{err}");
+    }
+
+    #[test]
+    fn required_literals_are_only_what_every_match_contains() {
+        let lit = |p: &str| required_literal(p, false);
+        assert_eq!(lit(r#""id":1\d{3},"#).as_deref(), Some(r#""id":1"#));
+        assert_eq!(lit("needle").as_deref(), Some("needle"));
+        assert_eq!(lit("ab*cd").as_deref(), Some("cd"), "b may repeat zero times, so `a` stands alone");
+        assert_eq!(lit(r"x\d{123}y").as_deref(), Some("x"), "no digits from inside a count");
+        assert_eq!(lit(r"\u0041\x42-zz").as_deref(), Some("-zz"), "no digits from an escape");
+        assert_eq!(lit(r"\p{Lu}q").as_deref(), Some("q"));
+        assert_eq!(lit("a|needle"), None, "an alternative needs neither");
+        assert_eq!(lit("(?i)needle"), None, "inline flags change what follows");
+        assert_eq!(lit(r"(a|b)c(?:long)?").as_deref(), Some("c"), "nothing from inside groups");
+        assert_eq!(lit("[]x]yy"), None, "a class opening with ] reads differently per dialect");
+        assert_eq!(lit(r"[abc\]]zz").as_deref(), Some("zz"));
+        assert_eq!(lit(r"(?<n>a)\k<n>"), None);
+        assert_eq!(lit(".*"), None);
+        assert_eq!(required_literal("TasKing", true).as_deref(), Some("ing"), "k and s fold to non-ASCII letters too");
+    }
+
+    /// The prefilter only skips frames the regex would reject: same answers with and without it.
+    #[test]
+    fn prefilter_never_changes_an_answer() {
+        let patterns = [
+            r#""id":1\d{3},"#, "needle", "ab*c", "x{2}y", r"\bword\b", "^start", "end$", "(?:ab)+cd", r"a\.b", "[a-z]+@ex",
+            "ROOM:7", "room:7", r"\d{2}-\d{2}", "a|b", "k9", "s1", "é", "-x-", "😀+",
+        ];
+        let texts = [
+            r#"[null,null,"room:7","new_msg",{"id":1234,"body":"x"}]"#, r#"{"id":12345,}"#, "needle in a haystack", "NEEDLE",
+            "abbbc", "ac", "xxy", "a word here", "start end", "ababcd", "a.b", "axb", "me@ex.com", "ROOM:7", "12-34",
+            "\u{212A}9 \u{17F}1", "k9 s1", "é", "-x-", "😀😀", "",
+        ];
+        for p in patterns {
+            for ci in [false, true] {
+                let spec = FilterSpec { text: format!("/{p}/{}", if ci { "i" } else { "" }), ..Default::default() };
+                let f = Filter::new(spec).unwrap();
+                let plain = regex_lite::RegexBuilder::new(p).case_insensitive(ci).build().unwrap();
+                for t in texts {
+                    assert_eq!(f.matches(&facts(t)), plain.is_match(t), "/{p}/ ci={ci} on {t:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -43,20 +43,21 @@ pub fn App(mode: Mode, transport: JsTransport) -> impl IntoView {
 
     transport.listen(move |msg| match msg {
         Incoming::Batch(text) => {
+            crate::perf::mark_once("first-batch");
             state.write(|s| s.ingest_text(&text));
+            crate::perf::mark_once("first-batch-ingested");
         }
         Incoming::Notice(text) => state.write(|s| s.notice(&text, js_sys::Date::now())),
     });
     if transport.is_connected() {
         let t = transport.clone();
-        // Settings reach the page whenever they change (install now, configure later).
+        // Settings reach the page whenever they change (install now, configure later). The first
+        // `sync` is the transport's own (sent on connect, before the wasm loaded; it keeps what
+        // arrives until we listen), so the relay's replay overlaps the wasm compile.
         Effect::new(move |_| {
             let capture = state.settings.with(|s| s.capture.clone());
             let _ = t.send(&Command::Settings { v: VERSION, settings: capture });
         });
-        if let Err(e) = transport.send(&Command::Sync { v: VERSION, page: None, since: 0 }) {
-            state.status.set(e);
-        }
     }
     // The diagnostics context follows the settings (profiles, token checks).
     Effect::new(move |_| {

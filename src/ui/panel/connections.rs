@@ -69,9 +69,7 @@ pub fn ConnectionList() -> impl IntoView {
     Effect::new(move |_| {
         if !marked.get_value() && state.read(|s| !s.session.connections().is_empty()) {
             marked.set_value(true);
-            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-                let _ = p.mark("socketscope:first-data");
-            }
+            crate::perf::mark_once("first-data");
         }
     });
     view! {

@@ -5,7 +5,7 @@ use crate::store::PanelState;
 use crate::ui::format::{bytes, clock, duration};
 use crate::ui::{hex::hex_dump, json_tree::JsonTree, virtual_list::VirtualList};
 use leptos::prelude::*;
-use socketscope_core::filter::{Filter, FilterSpec};
+use socketscope_core::filter::FilterSpec;
 use socketscope_core::protocols::{Kind, Opcode, Status};
 use socketscope_core::schema::Direction;
 use socketscope_core::session::{ConnId, FrameRef};
@@ -37,7 +37,7 @@ pub fn FramePane(conn: ConnId) -> impl IntoView {
         protocol: None,
         hide_heartbeats: hide_hb.get(),
     });
-    let filter = Memo::new(move |_| Filter::new(spec.get()).map_err(|e| e.to_string()));
+    let filter = Memo::new(move |_| crate::regex::filter(spec.get()).map_err(|e| e.to_string()));
 
     // Indices of matching frames, in order. Extends the cached result when only frames were added.
     let hits = Memo::new(move |_| {

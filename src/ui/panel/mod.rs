@@ -34,6 +34,15 @@ pub fn SessionView(
     let has_any = move || state.read(|s| !s.session.connections().is_empty());
     // Only a change of connection rebuilds the detail area; new frames update it in place.
     let current = Memo::new(move |_| state.current());
+    // The first screen is the connections list: the detail area (timeline, analysis, frames) is
+    // drawn one animation frame after the first connection appears, so the list paints first.
+    // (Data already there at mount, e.g. an import, is drawn at once.)
+    let detail_ready = RwSignal::new(state.store.with_value(|s| !s.session.connections().is_empty()));
+    Effect::new(move |_| {
+        if !detail_ready.get_untracked() && has_any() {
+            request_animation_frame(move || detail_ready.set(true));
+        }
+    });
     view! {
         <div class="session">
             <toolbar::Toolbar live=live />
@@ -44,7 +53,7 @@ pub fn SessionView(
                     </Show>
                 </section>
                 <section class="detail" aria-label="Connection details">
-                    {move || current.get().map(|conn| view! {
+                    {move || current.get().filter(|_| detail_ready.get()).map(|conn| view! {
                         <connections::ConnectionHeader conn=conn live=live />
                         <timeline::Timeline conn=conn />
                         <crate::ui::analysis::ConnectionAnalysis conn=conn />
