@@ -122,6 +122,72 @@ async fn verify_box_picks_the_jwks_key_by_kid() {
     assert!(all_text.contains("kid \"k2\" is not in the JWKS"), "{all_text}");
 }
 
+/// Header {"alg":"HS256","kid":"rk"}, claims {"iss":"https://render.test","sub":"u"}; and the same
+/// issuer with kid "other". Signatures are not checked here.
+const SIGNER_RK: &str = "eyJhbGciOiJIUzI1NiIsImtpZCI6InJrIn0.eyJpc3MiOiJodHRwczovL3JlbmRlci50ZXN0Iiwic3ViIjoidSJ9.c2ln";
+const SIGNER_OTHER: &str = "eyJhbGciOiJIUzI1NiIsImtpZCI6Im90aGVyIn0.eyJpc3MiOiJodHRwczovL3JlbmRlci50ZXN0Iiwic3ViIjoidSJ9.c2ln";
+
+fn checked(el: &web_sys::Element) -> bool {
+    el.dyn_ref::<web_sys::HtmlInputElement>().unwrap().checked()
+}
+
+fn field(el: &web_sys::Element) -> String {
+    el.dyn_ref::<web_sys::HtmlTextAreaElement>().unwrap().value()
+}
+
+#[wasm_bindgen_test]
+async fn verify_key_is_remembered_only_on_opt_in_and_forgotten_on_request() {
+    use socketscope::ui::cards::key_store;
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let (slot, _) = key_store::slot_of(SIGNER_RK);
+    storage.remove_item(&slot).unwrap();
+    let card = |token: &'static str| {
+        let i = inspect(token, &Moments::at(js_sys::Date::now()), &[], &InspectOptions::default());
+        mount(move || view! { <TokenCard inspection=i now=js_sys::Date::now() /> })
+    };
+    let secret = "a-secret-kept-on-opt-in";
+
+    // Off by default: typing a key stores nothing.
+    let el = card(SIGNER_RK);
+    let remember = one(&el, "[data-testid=verify-remember]");
+    assert!(!checked(&remember));
+    assert_eq!(text(&one(&el, "[data-testid=verify-remember-scope]")), "for issuer https://render.test, kid rk");
+    type_into(&one(&el, "[data-testid=verify-key]"), secret);
+    let kind = one(&el, "[data-testid=verify-kind]");
+    kind.dyn_ref::<web_sys::HtmlSelectElement>().unwrap().set_value("secret");
+    kind.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    leptos::task::tick().await;
+    assert_eq!(storage.get_item(&slot).unwrap(), None, "stored without the opt-in");
+    assert!(el.query_selector("[data-testid=verify-forget]").unwrap().is_none());
+
+    // Opt in: stored for this signer, with the kind the user picked.
+    click(&remember);
+    leptos::task::tick().await;
+    let stored = storage.get_item(&slot).unwrap().expect("stored after the opt-in");
+    assert_eq!(serde_json::from_str::<key_store::Remembered>(&stored).unwrap(), key_store::Remembered { key: secret.into(), kind: "secret".into() });
+    one(&el, "[data-testid=verify-forget]");
+
+    // A new card for the same signer (a reload) comes prefilled; another signer does not.
+    let again = card(SIGNER_RK);
+    let other = card(SIGNER_OTHER);
+    leptos::task::tick().await;
+    assert_eq!(field(&one(&again, "[data-testid=verify-key]")), secret);
+    assert!(checked(&one(&again, "[data-testid=verify-remember]")));
+    assert_eq!(one(&again, "[data-testid=verify-kind]").dyn_ref::<web_sys::HtmlSelectElement>().unwrap().value(), "secret");
+    assert_eq!(field(&one(&other, "[data-testid=verify-key]")), "");
+    assert!(!checked(&one(&other, "[data-testid=verify-remember]")));
+
+    // Forget: gone from storage and from the box, and the next card starts empty.
+    click(&one(&again, "[data-testid=verify-forget]"));
+    leptos::task::tick().await;
+    assert_eq!(storage.get_item(&slot).unwrap(), None);
+    assert_eq!(field(&one(&again, "[data-testid=verify-key]")), "");
+    assert!(!checked(&one(&again, "[data-testid=verify-remember]")));
+    let after = card(SIGNER_RK);
+    leptos::task::tick().await;
+    assert_eq!(field(&one(&after, "[data-testid=verify-key]")), "");
+}
+
 #[wasm_bindgen_test]
 fn close_card_explains_4001_with_the_project_profile_and_shows_collisions() {
     let django = parse_project_profile(DJANGO_EXAMPLE_PROFILE).profile.unwrap();

@@ -94,3 +94,36 @@ test('send and force-close round-trip through the page\'s socket to the real ser
   assert.deepEqual(panel.socketscopeErrors, []);
   await shot(panel, 'panel-force-closed');
 });
+
+test('a verify key is kept only on opt-in: prefilled after a reload, gone after Forget, never sent', async () => {
+  const p = await openPanel(browser.context, browser.extensionId, await tabIdOf(browser.context, page));
+  const key = `remembered-key-${Date.now()}`;
+  const seen = [];
+  p.on('request', (r) => seen.push(`${r.url()} ${r.postData() ?? ''}`));
+  const box = () => p.locator('[data-testid=verify]').first();
+  const stored = () => p.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('socketscope.verify-key:')));
+  await box().waitFor();
+  assert.equal(await box().locator('[data-testid=verify-remember]').isChecked(), false, 'off by default');
+  assert.deepEqual(await stored(), []);
+
+  await box().locator('[data-testid=verify-remember]').check();
+  await box().locator('[data-testid=verify-key]').fill(key);
+  await box().locator('[data-testid=verify-forget]').waitFor();
+  assert.equal((await stored()).length, 1);
+
+  await p.reload();
+  await box().waitFor();
+  await p.waitForFunction((k) => document.querySelector('[data-testid=verify-key]')?.value === k, key);
+  assert.equal(await box().locator('[data-testid=verify-remember]').isChecked(), true);
+
+  await box().locator('[data-testid=verify-forget]').click();
+  assert.equal(await box().locator('[data-testid=verify-key]').inputValue(), '');
+  assert.deepEqual(await stored(), []);
+  await p.reload();
+  await box().waitFor();
+  assert.equal(await box().locator('[data-testid=verify-key]').inputValue(), '');
+  assert.equal(await box().locator('[data-testid=verify-remember]').isChecked(), false);
+  assert.deepEqual(seen.filter((s) => s.includes(key)), [], 'the key went out in a request');
+  assert.deepEqual(p.socketscopeErrors, []);
+  await p.close();
+});

@@ -7,6 +7,7 @@
 
 mod close;
 mod diagnostics;
+pub mod key_store;
 mod token;
 
 pub use close::CloseCard;

@@ -2,6 +2,7 @@
 //! close and now, with a countdown to `exp`), scopes, findings, and an offline verify box.
 
 use super::diagnostics::{DiagnosticItem, DiagnosticsList};
+use super::key_store;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use socketscope_core::jwt::times::{human_duration, relative};
@@ -74,10 +75,12 @@ fn json_table(map: &Map<String, Value>, testid: &'static str) -> impl IntoView {
 ///   them when the inspection was made without them. Optional.
 /// - `location`: where the token was found (see [`location_label`]). Optional.
 ///
-/// Keys pasted into the verify box stay in memory only while the card is shown.
+/// Keys pasted into the verify box stay in memory only while the card is shown, unless the user
+/// ticks "Remember this key on this machine" ([`VerifyBox`]).
 ///
 /// Test ids: `token-card`, `token-header`, `token-claims`, `token-time` (`data-claim`),
-/// `token-countdown`, `token-scopes`, `diagnostic`, `verify-key`, `verify-button`, `verify-outcome`.
+/// `token-countdown`, `token-scopes`, `diagnostic`, `verify-key`, `verify-button`, `verify-outcome`,
+/// `verify-remember`, `verify-forget`.
 #[component]
 pub fn TokenCard(
     inspection: Inspection,
@@ -220,6 +223,9 @@ impl KeyKind {
     fn parse(s: &str) -> KeyKind {
         Self::ALL.iter().find(|(_, v, _)| *v == s).map(|(k, _, _)| *k).unwrap_or(KeyKind::Auto)
     }
+    fn value(self) -> &'static str {
+        Self::ALL.iter().find(|(k, _, _)| *k == self).map(|(_, v, _)| *v).unwrap_or("auto")
+    }
     fn input(self, text: &str) -> KeyInput {
         match self {
             KeyKind::Auto => KeyInput::guess(text),
@@ -306,7 +312,9 @@ fn read_reply(answer: Result<String, String>) -> Result<Reply, String> {
 }
 
 /// Offline verification of `token` with a pasted secret, PEM key, JWK or JWKS (the core picks the
-/// JWKS key by the token's `kid`). Nothing is stored or sent.
+/// JWKS key by the token's `kid`). Nothing is sent anywhere; the key is stored (this browser's
+/// local storage, per issuer and kid: [`key_store`]) only while "Remember this key on this
+/// machine" is ticked, and comes back prefilled for the next token of that signer.
 #[component]
 pub fn VerifyBox(
     token: String,
@@ -318,6 +326,49 @@ pub fn VerifyBox(
     let key = key.unwrap_or_else(|| RwSignal::new(String::new()));
     let kind = RwSignal::new(KeyKind::Auto);
     let result = RwSignal::new(None::<Result<Reply, String>>);
+    let (slot, signer) = key_store::slot_of(&token);
+    let remembered = key_store::load(&slot);
+    // On while a key is stored for this signer; the box then keeps the stored key up to date.
+    let remember = RwSignal::new(remembered.is_some());
+    let stored = RwSignal::new(remembered.is_some());
+    let store_error = RwSignal::new(None::<String>);
+    let slot = StoredValue::new(slot);
+    // Prefilled once the box is in the DOM (a value set while it is built does not survive).
+    let prefill = StoredValue::new(remembered);
+    Effect::new(move |_| {
+        if let Some(r) = prefill.try_update_value(|p| p.take()).flatten() {
+            if key.get_untracked().is_empty() {
+                key.set(r.key);
+                kind.set(KeyKind::parse(&r.kind));
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let (text, kind) = (key.get(), kind.get());
+        if !remember.get() || text.trim().is_empty() {
+            return;
+        }
+        let saved = slot.with_value(|slot| key_store::save(slot, &key_store::Remembered { key: text, kind: kind.value().into() }));
+        stored.set(saved.is_ok());
+        store_error.set(saved.err());
+    });
+    let on_remember = move |ev| {
+        let on = event_target_checked(&ev);
+        remember.set(on);
+        if !on {
+            slot.with_value(|slot| key_store::forget(slot));
+            stored.set(false);
+            store_error.set(None);
+        }
+    };
+    let forget = move |_| {
+        slot.with_value(|slot| key_store::forget(slot));
+        remember.set(false);
+        stored.set(false);
+        store_error.set(None);
+        key.set(String::new());
+        result.set(None);
+    };
     // Answers can arrive out of order (the first one waits for the verify module): keep the last asked.
     let asked = StoredValue::new(0u32);
     let run = move |_| {
@@ -345,7 +396,7 @@ pub fn VerifyBox(
     };
     let options = KeyKind::ALL
         .iter()
-        .map(|(_, v, label)| view! { <option value=*v>{*label}</option> })
+        .map(|(k, v, label)| view! { <option value=*v prop:selected=move || kind.get() == *k>{*label}</option> })
         .collect_view();
     view! {
         <div class="verify" data-testid="verify">
@@ -353,12 +404,12 @@ pub fn VerifyBox(
             <textarea
                 data-testid="verify-key"
                 aria-label="Secret, PEM public key, JWK or JWKS"
-                placeholder="Paste a secret, a PEM public key, a JWK or a JWKS ({\"keys\": [...]}). It stays in this page's memory."
+                placeholder="Paste a secret, a PEM public key, a JWK or a JWKS ({\"keys\": [...]}). It stays in this page's memory unless you tick Remember below."
                 rows="4"
                 spellcheck="false"
                 prop:value=move || key.get()
                 on:input=move |ev| key.set(event_target_value(&ev))
-            ></textarea>
+            />
             <div class="row">
                 <label>"Key is "
                     <select data-testid="verify-kind" on:change=move |ev| kind.set(KeyKind::parse(&event_target_value(&ev)))>
@@ -366,6 +417,17 @@ pub fn VerifyBox(
                     </select>
                 </label>
                 <button data-testid="verify-button" on:click=run>"Verify"</button>
+            </div>
+            <div class="row remember">
+                <label title="Kept in this browser's local storage for this issuer and kid; never exported or sent">
+                    <input type="checkbox" data-testid="verify-remember" prop:checked=move || remember.get() on:change=on_remember />
+                    "Remember this key on this machine"
+                </label>
+                <span class="muted" data-testid="verify-remember-scope">{format!("for {signer}")}</span>
+                <Show when=move || stored.get()>
+                    <button class="link" data-testid="verify-forget" on:click=forget>"Forget"</button>
+                </Show>
+                {move || store_error.get().map(|e| view! { <span class="warn" role="alert" data-testid="verify-remember-error">{e}</span> })}
             </div>
             {move || result.get().map(|r| match r {
                 Ok(v) => {
