@@ -10,12 +10,18 @@ import { startPhoenixServer, documentToken } from '../servers/phoenix-server.mjs
 import { sign, newSecret, nowSeconds } from '../servers/lib/jwt.mjs';
 
 const RATE_LIMIT = 3;
+const IDLE_TIMEOUT_S = 3;
+const TOKEN_DELAY_MS = 20;
+// A message with the app's stall marker stops its stream after STALL_AFTER_TOKENS tokens
+// (tests/servers/django_chat/chat/consumers.py).
+const STALLED = 'wait [stall]';
+const STALL_AFTER_TOKENS = 3;
 let django, phoenix, browser;
 const tenants = { acme: newSecret(), globex: newSecret() };
 
 before(async () => {
   // Only the 127.0.0.1 origin is allowed, so the same page opened via localhost gets 4003.
-  django = await startDjango({ idleTimeoutS: 3, heartbeatIntervalS: 1, rateLimit: RATE_LIMIT, rateWindowS: 30, tokenDelayS: 0.02, allowedOrigins: (o) => [o] });
+  django = await startDjango({ idleTimeoutS: IDLE_TIMEOUT_S, heartbeatIntervalS: 1, rateLimit: RATE_LIMIT, rateWindowS: 30, tokenDelayS: TOKEN_DELAY_MS / 1000, allowedOrigins: (o) => [o] });
   phoenix = await startPhoenixServer({ tenants, documents: ['acme:doc-1', 'acme:doc-2'] });
   browser = await launch();
 });
@@ -44,6 +50,13 @@ async function showTab(panel, name) {
 
 const failed = () => window.chat?.status.startsWith('failed');
 const closeCard = (panel) => panel.locator('[data-testid=close-card]');
+
+/** The visible text of the chosen connection's diagnostic of `kind` (e.g. 'idle drop'), once shown. */
+async function diagnostic(panel, kind, timeout = 10000) {
+  const item = panel.locator('[data-testid=diagnostic]', { has: panel.locator('.diag-kind', { hasText: kind }) }).first();
+  await item.waitFor({ timeout });
+  return item.innerText();
+}
 
 async function assertClose(panel, code, ...patterns) {
   await closeCard(panel).waitFor();
@@ -144,19 +157,40 @@ test('Django idle drop: the server closes after the idle timeout when no heartbe
   const body = await v.panel.innerText('body');
   assert.match(body, /idle_timeout/);
   assert.match(body, /closed 1000/);
+  // The core explains it: the server's idle_timeout notice, then its close, after IDLE_TIMEOUT_S
+  // of silence from the page, which sent no heartbeat (heartbeat=0).
+  const diag = await diagnostic(v.panel, 'idle drop');
+  assert.match(diag, /closed the connection \(1000\) for idleness/);
+  assert.match(diag, /frame #\d+ \(idle_timeout/);
+  assert.match(diag, new RegExp(`no frame from the page at all in the ${IDLE_TIMEOUT_S} s since the open`));
+  assert.match(diag, /no heartbeat sent/);
+  assert.match(diag, /idle_seconds/, 'the notice frame is cited');
+  assert.match(diag, /implement heartbeat\/ping-pong; check for proxy timeouts/);
   await shot(v.panel, 'real-django-idle-drop');
   await v.close();
 });
 
 test('Django stalled stream: stream_start and three tokens, no stream_end, the socket still open', async () => {
-  const v = await visit(`${django.origin}/?token=${django.token()}&send=${encodeURIComponent('wait [stall]')}`,
+  const v = await visit(`${django.origin}/?token=${django.token()}&send=${encodeURIComponent(STALLED)}`,
     () => window.chat?.messages.some((m) => m.role === 'assistant' && m.text.split(' ').length >= 3));
   await new Promise((r) => setTimeout(r, 800)); // many token delays: a live stream would have ended
   await v.panel.locator('[data-testid=connection]').first().click();
   await v.panel.fill('[data-testid=filter]', 'stream_token');
-  await v.panel.waitForFunction(() => document.querySelector('[data-testid=shown-count]')?.textContent === '3 shown');
+  await v.panel.waitForFunction((n) => document.querySelector('[data-testid=shown-count]')?.textContent === `${n} shown`, STALL_AFTER_TOKENS);
   await v.panel.fill('[data-testid=filter]', 'stream_end');
   await v.panel.waitForFunction(() => document.querySelector('[data-testid=shown-count]')?.textContent === '0 shown');
+  await v.panel.fill('[data-testid=filter]', '');
+  // The core diagnoses the stall once the silence passes the stream's own pace (tokens every
+  // tokenDelayS, so the 2 s floor): the request, the item count, the last item, the next step.
+  const diag = await diagnostic(v.panel, 'stream stalled', 15000);
+  assert.match(diag, new RegExp(`the streamed reply to message .*${STALLED.replace(/[[\]]/g, '\\$&')}`));
+  assert.match(diag, new RegExp(`delivered ${STALL_AFTER_TOKENS} item\\(s\\) after stream_start`));
+  assert.match(diag, /the last, stream_token \(frame #\d+\), at \d{4}-\d\d-\d\dT[\d:.]+Z, then nothing for \d+ s so far/);
+  const pace = Number(/items had come every (\d+) ms \(median\)/.exec(diag)?.[1]);
+  assert.ok(pace >= TOKEN_DELAY_MS && pace < TOKEN_DELAY_MS * 5, `the stream's pace follows tokenDelayS: ${diag}`);
+  assert.match(diag, /docker compose logs celery/);
+  assert.match(diag, /redis-cli keys "asgi:\*"/);
+  assert.doesNotMatch(await v.panel.innerText('[data-testid=analysis]'), /no reply/i, 'the stream answered the message');
   assert.equal(await v.page.evaluate(() => window.chat.status), 'open');
   await shot(v.panel, 'real-django-stalled-stream');
   await v.close();
