@@ -153,7 +153,7 @@ fn request_text(model: &Model, c: &Connection, x: &Exchange) -> String {
 /// chat would be worse than a missed one. A message still waiting less than the timeout, or sent
 /// just before the close, is not reported.
 fn unheard(model: &Model, c: &Connection, end: f64, ctx: &Context, out: &mut Vec<Diagnosis>) {
-    let waited = |x: &Exchange| x.heard_ms.unwrap_or(end - x.sent_at);
+    let waited = |x: &Exchange| x.heard_ms.map(f64::from).unwrap_or(end - x.sent_at);
     let waiting: Vec<&Exchange> = c
         .correlation
         .exchanges
@@ -176,7 +176,7 @@ fn unheard(model: &Model, c: &Connection, end: f64, ctx: &Context, out: &mut Vec
         evidence.push(Evidence::Close { conn: c.id, t: cl.t, code: cl.code, reason: cl.reason.clone() });
     }
     let later = match first.heard_ms {
-        Some(ms) => format!("the server's next message came only {} later", human_duration(ms)),
+        Some(ms) => format!("the server's next message came only {} later", human_duration(ms.into())),
         None if c.close.is_some() => "the server sent nothing more before the close".to_string(),
         None => "the server has sent nothing since".to_string(),
     };
@@ -201,7 +201,7 @@ fn unheard(model: &Model, c: &Connection, end: f64, ctx: &Context, out: &mut Vec
 /// A typed stream's frames (its start and items), in order, by scanning the connection's traffic
 /// from the request up to its last item. Only run for streams already silent past the floor.
 fn stream_frames(c: &Connection, x: &Exchange, n: u32) -> Vec<u32> {
-    let last = x.last_item_at.or(x.stream_started_at).unwrap_or(x.sent_at);
+    let last = x.last_item_at.or(x.stream_started_at()).unwrap_or(x.sent_at);
     let from = c.traffic.partition_point(|&i| i <= x.request);
     let mut found = Vec::new();
     for &i in &c.traffic[from..] {
@@ -233,7 +233,7 @@ fn stalled_by_pace(model: &Model, c: &Connection, end: f64, ctx: &Context, out: 
         if x.paired_by != PairedBy::Order || !x.streaming() {
             continue;
         }
-        let last = x.last_item_at.or(x.stream_started_at).unwrap_or(x.sent_at);
+        let last = x.last_item_at.or(x.stream_started_at()).unwrap_or(x.sent_at);
         let silence = end - last;
         if silence < ctx.stream_stall_floor_ms.min(ctx.stall_ms) {
             continue;

@@ -61,11 +61,13 @@ pub struct Exchange {
     /// Milliseconds from request to the first stream item.
     pub first_item_ms: Option<f64>,
     pub last_item_at: Option<f64>,
-    /// When its stream began (a start message, else the first item). Paired by order only.
-    pub stream_started_at: Option<f64>,
+    /// Milliseconds from the request to its stream's start (a start message, else the first
+    /// item). Paired by order only. (f32: durations of hours still resolve to the millisecond,
+    /// and every exchange carries it.)
+    pub stream_start_ms: Option<f32>,
     /// Milliseconds from the request to the first message of any kind (heartbeats aside) the
     /// server sent after it. Paired by order only: without ids, that is the evidence of a reply.
-    pub heard_ms: Option<f64>,
+    pub heard_ms: Option<f32>,
 }
 
 impl Exchange {
@@ -77,7 +79,11 @@ impl Exchange {
     }
     /// A stream that began and has not finished.
     pub fn streaming(&self) -> bool {
-        self.reply.is_none() && (self.stream_items > 0 || self.stream_started_at.is_some())
+        self.reply.is_none() && (self.stream_items > 0 || self.stream_start_ms.is_some())
+    }
+    /// When its stream started (paired by order), as a time.
+    pub fn stream_started_at(&self) -> Option<f64> {
+        self.stream_start_ms.map(|ms| self.sent_at + ms as f64)
     }
 }
 
@@ -182,7 +188,7 @@ impl Correlator {
                 stream_items: 0,
                 first_item_ms: None,
                 last_item_at: None,
-                stream_started_at: None,
+                stream_start_ms: None,
                 heard_ms: None,
             });
             if self.open.len() == MAX_OPEN {
@@ -194,11 +200,11 @@ impl Correlator {
         }
         for n in self.unheard.drain(..) {
             let x = &mut self.exchanges[n as usize];
-            x.heard_ms = Some(m.t - x.sent_at);
+            x.heard_ms = Some((m.t - x.sent_at) as f32);
         }
         let part = if m.kind == Kind::Error { StreamPart::Error } else { m.part };
-        let started = |c: &Self| c.open.iter().position(|&n| c.exchanges[n as usize].stream_started_at.is_some());
-        let not_started = |c: &Self| c.open.iter().position(|&n| c.exchanges[n as usize].stream_started_at.is_none());
+        let started = |c: &Self| c.open.iter().position(|&n| c.exchanges[n as usize].stream_start_ms.is_some());
+        let not_started = |c: &Self| c.open.iter().position(|&n| c.exchanges[n as usize].stream_start_ms.is_none());
         let opens_stream = matches!(part, StreamPart::Start | StreamPart::Item | StreamPart::End);
         if opens_stream && not_started(self).is_none() && started(self).is_none() {
             if let Some(n) = self.reopenable.take() {
@@ -228,7 +234,7 @@ impl Correlator {
             x.latency_ms = Some(m.t - x.sent_at);
             return Some(Linked::Closed(n));
         }
-        x.stream_started_at.get_or_insert(m.t);
+        x.stream_start_ms.get_or_insert((m.t - x.sent_at) as f32);
         if part == StreamPart::Item {
             x.stream_items += 1;
             x.first_item_ms.get_or_insert(m.t - x.sent_at);
@@ -256,7 +262,7 @@ impl Correlator {
                     stream_items: 0,
                     first_item_ms: None,
                     last_item_at: None,
-                    stream_started_at: None,
+                    stream_start_ms: None,
                     heard_ms: None,
                 });
                 let (d, h) = (slot(m.dir), key_hash(m.key));
