@@ -281,10 +281,26 @@ pub fn lite_regex(pattern: &str, case_insensitive: bool) -> Result<Box<dyn Regex
 fn contains_ignore_case(hay: &str, needle: &str) -> bool {
     if needle.is_ascii() {
         let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        let Some((&first, rest)) = n.split_first() else { return true };
         if n.len() > h.len() {
             return false;
         }
-        h.windows(n.len()).any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+        // Find the first byte (either case) with a tight loop, then compare the rest there.
+        let last_start = h.len() - n.len();
+        let mut i = 0;
+        while i <= last_start {
+            match h[i..=last_start].iter().position(|b| b.to_ascii_lowercase() == first) {
+                None => return false,
+                Some(p) => {
+                    let at = i + p;
+                    if h[at + 1..at + n.len()].iter().zip(rest).all(|(a, b)| a.to_ascii_lowercase() == *b) {
+                        return true;
+                    }
+                    i = at + 1;
+                }
+            }
+        }
+        false
     } else {
         hay.to_lowercase().contains(needle)
     }
@@ -311,6 +327,16 @@ mod tests {
         assert!(!filter(r"/^code$/").matches(&facts("code 4001")));
         assert!(filter("/CODE/i").matches(&facts("code 4001")));
         assert!(filter("/unterminated").matches(&facts("x /unterminated y")));
+    }
+
+    #[test]
+    fn plain_text_is_found_in_either_case_anywhere() {
+        for (hay, needle, want) in [
+            ("needle", "needle", true), ("a NeEdLe b", "needle", true), ("needl", "needle", false), ("neeneedle", "needle", true),
+            ("xx", "", true), ("", "a", false), ("ab", "b", true), ("ab", "ab", true), ("ba", "ab", false), ("Straße", "strasse", false),
+        ] {
+            assert_eq!(contains_ignore_case(hay, needle), want, "{needle:?} in {hay:?}");
+        }
     }
 
     #[test]

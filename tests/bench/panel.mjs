@@ -167,7 +167,13 @@ try {
     const bigPanel = await openPanel(browser.context, browser.extensionId, await tabIdOf(browser.context, big));
     const t0 = Date.now();
     await waitForFrames(bigPanel, MEMORY_FRAMES, 900000);
-    results.million = { frames: MEMORY_FRAMES, sync_s: (Date.now() - t0) / 1000, panel_memory: await panelMemory(bigPanel) };
+    results.million = {
+      frames: MEMORY_FRAMES,
+      sync_s: (Date.now() - t0) / 1000,
+      panel_memory: await panelMemory(bigPanel),
+      // The wasm heap above holds the frames; the JS heap (Chrome's performance.memory) is the rest.
+      js_heap_mib: await bigPanel.evaluate(() => Math.round((performance.memory?.usedJSHeapSize ?? NaN) / 1048576)),
+    };
   }
 } finally {
   await browser.close();
@@ -187,7 +193,7 @@ const targets = [
   ['scroll frame time p95 (ms)', results.scroll_frame_ms.p95, '~16.7'],
   ['live event-to-screen p95 (ms)', results.live_event_to_screen_ms.p95, '<= 50'],
   [`panel memory, ${N} frames`, results.memory_at_n, '-'],
-  ...(results.million ? [[`panel memory, ${MEMORY_FRAMES} frames`, results.million.panel_memory, '<= 400 MB']] : []),
+  ...(results.million ? [[`panel memory, ${MEMORY_FRAMES} frames (wasm; JS heap ${results.million.js_heap_mib} MiB)`, results.million.panel_memory, '<= 400 MB']] : []),
   ['wasm + JS gzipped (bytes)', results.size_gz.total, '<= 256000'],
 ];
 console.log('| measure | value | target |\n|---|---|---|');
