@@ -9,7 +9,7 @@ use socketscope_core::{
     jwt,
     schema,
     diagnostics::{diagnose_connection, Context, Severity},
-    session::{ConnId, Connection, FrameRef, IngestReport, Model as Session, ModelConfig},
+    session::{ConnId, Connection, IngestReport, Model as Session, ModelConfig},
     settings::Settings,
 };
 
@@ -118,16 +118,21 @@ impl Store {
     pub fn filtered_range(&self, conn: ConnId, filter: &Filter, range: std::ops::Range<u32>) -> Vec<u32> {
         let Some(c) = self.session.connection(conn) else { return Vec::new() };
         let protocol = c.protocol().map(|(p, _)| p.label()).unwrap_or("");
+        // Straight over the connection's records (this runs over every frame on each keystroke),
+        // reading the text only for frames it can still decide.
+        let records = c.frames.records();
+        let end = range.end.min(records.len() as u32);
         let mut out = Vec::new();
-        for i in range.start..range.end.min(c.frames.len() as u32) {
-            let Some(f) = self.session.frame(FrameRef { conn, index: i }) else { continue };
+        for i in range.start.min(end)..end {
+            let r = &records[i as usize];
+            let text = || (r.op() == socketscope_core::protocols::Opcode::Text).then(|| std::str::from_utf8(c.frames.payload(i)).ok()).flatten().unwrap_or("");
             let facts = FrameFacts {
-                direction: f.record.dir(),
-                text: f.text().unwrap_or(""),
-                topic: f.topic,
-                event: f.event,
+                direction: r.dir(),
+                text: if filter.reads_text() { text() } else { "" },
+                topic: self.session.name(r.topic),
+                event: self.session.name(r.event),
                 protocol,
-                heartbeat: f.record.kind() == socketscope_core::protocols::Kind::Heartbeat,
+                heartbeat: r.kind() == socketscope_core::protocols::Kind::Heartbeat,
             };
             if filter.matches(&facts) {
                 out.push(i);
@@ -278,6 +283,24 @@ mod tests {
         s.ingest_text(r#"{"v":9,"page":"p","events":[]}"#);
         assert_eq!(s.schema_errors, 1);
         assert!(s.problems[0].contains("v9"));
+    }
+
+    #[test]
+    fn filtering_reads_the_frames_of_one_connection_incrementally() {
+        let mut s = Store::default();
+        s.ingest_text(BATCH);
+        s.ingest_text(r#"{"v":1,"page":"p","events":[
+            {"seq":6,"type":"frame","id":"p:1","t":6,"dir":"in","op":"text","size":11,"data":"HELLO again"},
+            {"seq":7,"type":"frame","id":"p:1","t":7,"dir":"in","op":"binary","size":5,"data":"aGVsbG8="}]}"#);
+        let conn = s.session.connection_by_socket("p:1").unwrap().id;
+        let f = |text: &str| crate::regex::filter(socketscope_core::filter::FilterSpec { text: text.into(), ..Default::default() }).unwrap();
+        // Binary payloads are not text: "hello" in base64'd bytes does not match.
+        assert_eq!(s.filtered(conn, &f("hello")), vec![0, 1]);
+        assert_eq!(s.filtered(conn, &f("/^HEL+O a/")), vec![1]);
+        assert_eq!(s.filtered(conn, &f("-hello")), vec![2]);
+        assert_eq!(s.filtered(conn, &f("")), vec![0, 1, 2]);
+        assert_eq!(s.filtered_range(conn, &f("hello"), 1..3), vec![1]);
+        assert_eq!(s.filtered_range(conn, &f("hello"), 5..9), Vec::<u32>::new());
     }
 
     #[test]

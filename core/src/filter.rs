@@ -134,6 +134,11 @@ impl Filter {
         &self.spec
     }
 
+    /// Whether [`Filter::matches`] looks at [`FrameFacts::text`] (callers may skip decoding it).
+    pub fn reads_text(&self) -> bool {
+        !matches!(self.text, TextMatch::Any)
+    }
+
     pub fn matches(&self, f: &FrameFacts<'_>) -> bool {
         if self.spec.hide_heartbeats && f.heartbeat {
             return false;

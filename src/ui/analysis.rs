@@ -81,12 +81,37 @@ pub fn operations_of(model: &Model, c: &Connection) -> Vec<String> {
 }
 
 /// Everything the analysis area shows for one connection, computed once per redraw.
+#[derive(Clone, PartialEq)]
 struct Analysis {
     tokens: Vec<(String, Inspection)>,
     close: Option<(socketscope_core::close_codes::CloseExplanation, Vec<socketscope_core::close_codes::Collision>)>,
     connect_ms: f64,
     close_ms: Option<f64>,
     items: Vec<DiagnosticItem>,
+}
+
+impl Analysis {
+    /// What the cards show: everything but each time claim's distance to "now", which moves on
+    /// every analysis (the cards count down from `now` themselves).
+    fn for_view(&self) -> Analysis {
+        let mut a = self.clone();
+        for (_, i) in &mut a.tokens {
+            for t in &mut i.times {
+                t.from_now_ms = 0.0;
+            }
+        }
+        a
+    }
+}
+
+/// Redraw the analysis only when what it shows changed: rebuilding the cards twice a second while
+/// frames stream in cost the live view its frame budget, and reset a key being typed into a
+/// verify box.
+fn changed(old: Option<&Option<Analysis>>, new: Option<&Option<Analysis>>) -> bool {
+    match (old, new) {
+        (Some(Some(a)), Some(Some(b))) => a.for_view() != b.for_view(),
+        (a, b) => a.map(Option::is_some) != b.map(Option::is_some),
+    }
 }
 
 fn analyse(model: &Model, conn: ConnId, settings: &Settings, now: f64) -> Option<Analysis> {
@@ -123,12 +148,15 @@ pub fn ConnectionAnalysis(conn: ConnId) -> impl IntoView {
             h.clear();
         }
     });
-    let analysis = move || {
-        let settings = state.settings.get();
-        state.read_slow(|s| analyse(&s.session, conn, &settings, now.get_untracked()))
-    };
+    let analysis = Memo::new_with_compare(
+        move |_| {
+            let settings = state.settings.get();
+            state.read_slow(|s| analyse(&s.session, conn, &settings, now.get_untracked()))
+        },
+        changed,
+    );
     move || {
-        let Some(a) = analysis() else { return ().into_any() };
+        let Some(a) = analysis.get() else { return ().into_any() };
         let connect = a.connect_ms;
         let close_ms = a.close_ms;
         view! {
