@@ -98,19 +98,23 @@
 
   // ---- batching ----
   // Column layout (the relay reads the same): one record per frame or event, `count` records used.
-  //   kinds: Int32Array   socket number * 4 + K_IN | K_OUT, or K_EV for any other event
+  //   kinds: Int32Array   socket number * 8 + (K_BIN for binary) + K_IN | K_OUT, or K_EV for any
+  //                       other event
   //   times: Float64Array epoch ms (frames)
   //   sizes: Float64Array true size in bytes, or -1 = "text, measure later" (frames)
-  //   data:  Array        payload (string | Blob | number = byte length kept in `pool` at `offs`),
-  //                       or the event object (schema shape without seq)
-  //   offs:  Int32Array   offset of a binary payload in `pool` (frames whose data is a number)
+  //   data:  Array        text: its length in UTF-16 units, at offs in `text`; binary: its byte
+  //                       length, at offs in `pool`, or a Blob; other events: the event object
+  //                       (schema shape without seq)
+  //   offs:  Int32Array   where a frame's payload starts in `text` or `pool`
+  //   text:  string       the batch's text payloads, concatenated: one string crosses to the relay
+  //                       instead of one per frame (measured 1.5x cheaper at 4 KiB, 3.7x at 64 B)
   //   pool:  ArrayBuffer  the batch's binary bytes (null when it has none), transferred with it
   // Typed arrays clone as one copy and never consult prototypes. `data` is a copy of a template
   // filled now, before any page script: every later store hits an own element, so no setter a page
   // puts on Array.prototype runs. (Filling a fresh `new Array(n)` later would write into holes and
   // reach such setters.) The template's own `constructor: undefined` makes slice() create a plain
   // array without consulting Array[Symbol.species], which a page could also redefine.
-  const K_EV = 0, K_IN = 1, K_OUT = 2;
+  const K_EV = 0, K_IN = 1, K_OUT = 2, K_BIN = 4;
   const CAP = 1024;                   // records per batch before an early flush
   const FLUSH_MS = 5;                 // the longest a record waits (the panel's live view adds it)
   const MAX_BATCH_BYTES = 8 << 20;    // payload bytes per batch before an early flush
@@ -120,7 +124,7 @@
   // them as they are and a small batch costs little (fresh CAP-size columns per batch dominated).
   const kinds = new I32(CAP), times = new F64(CAP), sizes = new F64(CAP), offs = new I32(CAP);
   const data = apply(arrSlice, template, [0]);
-  let pool = null, poolN = 0, qn = 0, qFrames = 0, qBytes = 0, scheduled = false;
+  let text = '', pool = null, poolN = 0, qn = 0, qFrames = 0, qBytes = 0, scheduled = false;
   // The first n values of a column, copied without TypedArray species lookups (slice and subarray
   // consult `constructor`/Symbol.species, which a page can redefine).
   function head(col, Ctor, n) {
@@ -164,9 +168,9 @@
     const n = qn, buffer = pool === null ? null : pool.buffer;
     const batch = {
       count: n, frames: qFrames, bytes: qBytes, kinds: head(kinds, I32, n), times: head(times, F64, n),
-      sizes: head(sizes, F64, n), data: headOfData(n), offs: buffer === null ? null : head(offs, I32, n), pool: buffer,
+      sizes: head(sizes, F64, n), data: headOfData(n), offs: head(offs, I32, n), text, pool: buffer,
     };
-    pool = null; poolN = 0; qn = 0; qFrames = 0; qBytes = 0;
+    text = ''; pool = null; poolN = 0; qn = 0; qFrames = 0; qBytes = 0;
     if (!port) backlog[backlog.length] = batch;
     else if (buffer === null) apply(portPost, port, [batch]);
     else apply(portPost, port, [batch, transferOf(buffer)]);
@@ -178,9 +182,12 @@
     kinds[qn] = K_EV; data[qn] = ev; qn++;
     if (qn === CAP) flush(); else schedule();
   }
+  // `kind` is K_IN or K_OUT, plus K_BIN for binary; `d` a string (text), a byte length in the pool
+  // at `at`, or a Blob.
   function pushFrame(kind, n, t, d, size, bytes, at) {
-    kinds[qn] = n * 4 + kind; times[qn] = t; sizes[qn] = size; data[qn] = d;
-    if (at !== undefined) offs[qn] = at;
+    kinds[qn] = n * 8 + kind; times[qn] = t; sizes[qn] = size;
+    if (typeof d === 'string') { offs[qn] = text.length; data[qn] = d.length; text = text + d; }
+    else { data[qn] = d; if (at !== undefined) offs[qn] = at; }
     qn++;
     qFrames++; qBytes += bytes;
     if (qn === CAP || qBytes >= MAX_BATCH_BYTES) flush(); else schedule();
@@ -204,18 +211,18 @@
     try { len = apply(abByteLength, d, []); } catch { /* not an ArrayBuffer */ }
     if (len >= 0) {
       const keep = len < cap ? len : cap;
-      pushFrame(kind, n, t, keep, len, keep, keepBytes(d, 0, keep));
+      pushFrame(kind | K_BIN, n, t, keep, len, keep, keepBytes(d, 0, keep));
       return;
     }
     const size = apply(blobSize, d, []); // a Blob is immutable: keep (a slice of) it as is
-    pushFrame(kind, n, t, size > cap ? apply(blobSlice, d, [0, cap]) : d, size, size < cap ? size : cap);
+    pushFrame(kind | K_BIN, n, t, size > cap ? apply(blobSlice, d, [0, cap]) : d, size, size < cap ? size : cap);
   }
   function viewFrame(kind, n, t, v) {
     let buf, off, len;
     try { buf = apply(taBuffer, v, []); off = apply(taOffset, v, []); len = apply(taLength, v, []); }
     catch { buf = apply(dvBuffer, v, []); off = apply(dvOffset, v, []); len = apply(dvLength, v, []); }
     const keep = len < cap ? len : cap;
-    pushFrame(kind, n, t, keep, len, keep, keepBytes(buf, off, keep));
+    pushFrame(kind | K_BIN, n, t, keep, len, keep, keepBytes(buf, off, keep));
   }
 
   // ---- per-socket records ----

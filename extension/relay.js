@@ -22,7 +22,7 @@
 
   const V = 1;
   const HANDOFF = 'socketscope-handoff', READY = 'socketscope-ready';
-  const K_EV = 0, K_IN = 1, K_OUT = 2;
+  const K_EV = 0, K_IN = 1, K_OUT = 2, K_BIN = 4;
   // Total payload kept per document, on top of the frame count cap: 1,000,000 frames of 64 KiB
   // would otherwise be 64 GB.
   const MAX_BYTES = 512 * 1024 * 1024;
@@ -84,7 +84,7 @@
     nextSeq += c.count;
     onNew();
   }
-  const ONE_EVENT = () => ({ count: 1, frames: 0, bytes: 0, kinds: new Int32Array(1), times: new Float64Array(1), sizes: new Float64Array(1), data: [null], offs: new Int32Array(1), pool: null });
+  const ONE_EVENT = () => ({ count: 1, frames: 0, bytes: 0, kinds: new Int32Array(1), times: new Float64Array(1), sizes: new Float64Array(1), data: [null], offs: new Int32Array(1), text: '', pool: null });
   function addEvent(ev) {
     const c = ONE_EVENT();
     c.data[0] = ev;
@@ -96,12 +96,14 @@
     // numbers continue, so a panel sees the gap.
     chunks = []; framesStored = 0; bytesStored = 0; gen++;
   }
+  // Bytes a frame holds here: its text's UTF-16 length, its pooled byte length, or its Blob's size.
   function payloadBytes(d) {
-    return typeof d === 'string' ? d.length : typeof d === 'number' ? d : d instanceof ArrayBuffer ? d.byteLength : d.size;
+    return typeof d === 'number' ? d : d.size;
   }
+  function textOf(c, i) { return c.text.slice(c.offs[i], c.offs[i] + c.data[i]); }
   // Keep records [0, n) of a batch, in right-sized arrays (the hook sends fixed-size columns).
   function compact(b, n) {
-    return { count: n, kinds: b.kinds.slice(0, n), times: b.times.slice(0, n), sizes: b.sizes.slice(0, n), data: b.data.slice(0, n), offs: b.offs && b.offs.slice(0, n), pool: b.pool };
+    return { count: n, kinds: b.kinds.slice(0, n), times: b.times.slice(0, n), sizes: b.sizes.slice(0, n), data: b.data.slice(0, n), offs: b.offs.slice(0, n), text: b.text, pool: b.pool };
   }
   function ingest(b) {
     if (!ready) { pending.push(b); return; }
@@ -119,9 +121,9 @@
       if (!keep) {
         const n = payloadBytes(d);
         if (framesStored < settings.max_frames && bytesStored + n <= MAX_BYTES) { framesStored++; bytesStored += n; keep = true; }
-        else { dropF++; dropB += b.sizes[i] >= 0 ? b.sizes[i] : utf8Size(d); }
+        else { dropF++; dropB += b.sizes[i] >= 0 ? b.sizes[i] : utf8Size(textOf(b, i)); }
       }
-      if (keep) { b.kinds[kept] = b.kinds[i]; b.times[kept] = b.times[i]; b.sizes[kept] = b.sizes[i]; b.data[kept] = d; if (b.offs) b.offs[kept] = b.offs[i]; kept++; }
+      if (keep) { b.kinds[kept] = b.kinds[i]; b.times[kept] = b.times[i]; b.sizes[kept] = b.sizes[i]; b.data[kept] = d; b.offs[kept] = b.offs[i]; kept++; }
     }
     append(compact(b, kept));
     if (dropF) {
@@ -217,15 +219,16 @@
             continue;
           }
           let d = c.data[i];
-          if (typeof d === 'number') d = new Uint8Array(c.pool, c.offs[i], d);
+          if (!(k & K_BIN)) d = textOf(c, i);
+          else if (typeof d === 'number') d = new Uint8Array(c.pool, c.offs[i], d);
           else if (d instanceof ArrayBuffer) d = new Uint8Array(d);
-          else if (typeof d !== 'string') {
+          else {
             d = await d.arrayBuffer(); // a Blob (binaryType "blob"): read once, keep the bytes
             c.data[i] = d;
             d = new Uint8Array(d);
             if (myGen !== gen) break;
           }
-          const ev = encodeFrame(seq, k & 3, k >>> 2, c.times[i], d, c.sizes[i]);
+          const ev = encodeFrame(seq, k & 3, k >>> 3, c.times[i], d, c.sizes[i]);
           bytes += ev.data.length;
           events.push(ev);
           seq++;
