@@ -41,11 +41,26 @@ where
     let at_bottom = RwSignal::new(true);
     let container = NodeRef::<leptos::html::Div>::new();
 
+    // While following the tail, the rows drawn are the last ones at once (from the count, not from
+    // the scroll position, which the browser reports a frame later): one redraw per new batch.
+    let following = move || follow && at_bottom.get() && reveal.is_none_or(|r| r.get().is_none());
+    let view_top = move || {
+        if following() {
+            (count.get() as f64 * row_height - viewport.get()).max(0.0)
+        } else {
+            scroll_top.get()
+        }
+    };
+
     // Follow the tail, or reveal a chosen row, after the DOM has the new height.
     Effect::new(move |_| {
         let n = count.get();
         let target = reveal.and_then(|r| r.get());
         let Some(el) = container.get() else { return };
+        let h = el.client_height() as f64;
+        if h > 0.0 && viewport.get_untracked() != h {
+            viewport.set(h);
+        }
         if let Some(i) = target {
             let top = i as f64 * row_height;
             let (view_top, view_h) = (el.scroll_top() as f64, el.client_height() as f64);
@@ -57,17 +72,26 @@ where
         }
     });
 
+    // Signals change only when the values do: the scroll event that follows our own scrolling
+    // must not redraw the rows again.
     let on_scroll = move |_| {
         if let Some(el) = container.get() {
             let (top, h) = (el.scroll_top() as f64, el.client_height() as f64);
-            scroll_top.set(top);
-            viewport.set(h);
-            at_bottom.set(top + h >= el.scroll_height() as f64 - row_height);
+            let bottom = top + h >= el.scroll_height() as f64 - row_height;
+            if at_bottom.get_untracked() != bottom {
+                at_bottom.set(bottom);
+            }
+            if scroll_top.get_untracked() != top {
+                scroll_top.set(top);
+            }
+            if viewport.get_untracked() != h {
+                viewport.set(h);
+            }
         }
     };
 
     let rows = move || {
-        let (first, last) = visible_range(count.get(), row_height, scroll_top.get(), viewport.get());
+        let (first, last) = visible_range(count.get(), row_height, view_top(), viewport.get());
         let render = render.clone();
         (first..last)
             .map(move |i| {
