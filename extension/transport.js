@@ -8,7 +8,7 @@
 //
 // The port connects before the panel's wasm has loaded, so the relay's replay overlaps the wasm
 // compile. Messages that arrive before `listen` wait in `inbox`; a backlog is then handed over one
-// message per task (a MessageChannel hop, not setTimeout's 4 ms clamp), so the first batch is drawn
+// slice per task (a MessageChannel hop, not setTimeout's 4 ms clamp), so the first slice is drawn
 // at once and the rest is ingested between frames instead of in one long task.
 const V = 1;
 const SLICE = 250; // events per hand-over to the panel (see below)
@@ -69,8 +69,9 @@ export function createTransport(tabId) {
   return {
     listen(callback) {
       listeners.push(callback);
-      // Never from inside `listen`: the panel finishes mounting before the backlog reaches it.
-      if (inbox.length && !draining) { draining = true; hop.port2.postMessage(null); }
+      // The first waiting message at once (the panel listens once it is mounted, so the first
+      // screen is drawn with data in the next frame), the rest one per task.
+      if (inbox.length && !draining) deliverOne();
     },
     send(command) {
       const c = { v: V, ...(typeof command === 'string' ? JSON.parse(command) : command) };

@@ -21,18 +21,53 @@ fn compile(pattern: &str, case_insensitive: bool) -> Result<Box<dyn socketscope_
 
     #[wasm_bindgen]
     extern "C" {
+        /// A JS RegExp without `g` or `y`, so `test` does not depend on `lastIndex`.
+        #[wasm_bindgen(js_name = RegExp)]
+        #[derive(Debug)]
+        type JsRegExp;
+
         /// `RegExp(pattern, flags)`; throws a SyntaxError for a bad pattern.
         #[wasm_bindgen(catch, js_name = RegExp)]
-        fn new_regexp(pattern: &str, flags: &str) -> Result<js_sys::RegExp, JsValue>;
+        fn new_regexp(pattern: &str, flags: &str) -> Result<JsRegExp, JsValue>;
+
+        #[wasm_bindgen(method, js_name = test)]
+        fn test_str(this: &JsRegExp, text: &str) -> bool;
+
+        /// `test` on a string already in JS (no copy out of wasm memory).
+        #[wasm_bindgen(method, js_name = test)]
+        fn test_js(this: &JsRegExp, text: &js_sys::JsString) -> bool;
     }
 
     /// The JS object lives on the panel's one thread; the wrapper only lets it sit in a memo.
     #[derive(Debug)]
-    struct JsRegex(SendWrapper<js_sys::RegExp>);
+    struct JsRegex(SendWrapper<JsRegExp>);
     impl socketscope_core::filter::Regex for JsRegex {
         fn is_match(&self, text: &str) -> bool {
-            // No `g` or `y` flag, so `test` does not depend on `lastIndex`.
-            self.0.test(text)
+            self.0.test_str(text)
+        }
+
+        /// One copy into JS for the whole batch, then a slice per frame: handing each frame's text
+        /// over on its own (a UTF-8 decode per call) cost more than the matching.
+        fn is_match_many(&self, texts: &[&str]) -> Vec<bool> {
+            let mut joined = String::with_capacity(texts.iter().map(|t| t.len()).sum());
+            let mut ends = Vec::with_capacity(texts.len());
+            let mut at = 0u32;
+            for t in texts {
+                joined.push_str(t);
+                // JS strings count UTF-16 units.
+                at += if t.is_ascii() { t.len() } else { t.encode_utf16().count() } as u32;
+                ends.push(at);
+            }
+            let all = js_sys::JsString::from(joined.as_str());
+            drop(joined);
+            let mut start = 0;
+            ends.into_iter()
+                .map(|end| {
+                    let piece = all.slice(start, end);
+                    start = end;
+                    self.0.test_js(&piece)
+                })
+                .collect()
         }
     }
 

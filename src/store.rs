@@ -122,23 +122,20 @@ impl Store {
         // reading the text only for frames it can still decide.
         let records = c.frames.records();
         let end = range.end.min(records.len() as u32);
-        let mut out = Vec::new();
-        for i in range.start.min(end)..end {
+        let reads_text = filter.reads_text();
+        filter.select((range.start.min(end)..end).map(|i| {
             let r = &records[i as usize];
             let text = || (r.op() == socketscope_core::protocols::Opcode::Text).then(|| std::str::from_utf8(c.frames.payload(i)).ok()).flatten().unwrap_or("");
             let facts = FrameFacts {
                 direction: r.dir(),
-                text: if filter.reads_text() { text() } else { "" },
+                text: if reads_text { text() } else { "" },
                 topic: self.session.name(r.topic),
                 event: self.session.name(r.event),
                 protocol,
                 heartbeat: r.kind() == socketscope_core::protocols::Kind::Heartbeat,
             };
-            if filter.matches(&facts) {
-                out.push(i);
-            }
-        }
-        out
+            (i, facts)
+        }))
     }
 }
 

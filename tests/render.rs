@@ -116,3 +116,32 @@ async fn filter_box_narrows_the_list() {
     settle().await;
     assert_eq!(shown(), "20 shown");
 }
+
+/// The panel's regexes run on the browser's RegExp, a batch per filter pass: each frame is judged on
+/// its own text (the batch is sliced by UTF-16 offsets, so non-ASCII text must not shift them).
+#[wasm_bindgen_test]
+fn regex_filter_judges_each_frame_alone_in_the_browser_engine() {
+    let texts = ["é1", "😀x2", "abc3", "x", "ÉCOLE 😀", r#"{"id":1234,"b":1}"#];
+    let mut events = vec![r#"{"seq":1,"type":"socket","id":"p:1","t":1,"url":"ws://h/"}"#.to_string()];
+    for (i, t) in texts.iter().enumerate() {
+        let data = serde_json::to_string(t).unwrap();
+        events.push(format!(r#"{{"seq":{},"type":"frame","id":"p:1","t":{},"dir":"in","op":"text","size":{},"data":{data}}}"#, i + 2, i + 2, t.len()));
+    }
+    let mut store = Store::default();
+    store.ingest_text(&batch(&events.join(",")));
+    let conn = store.session.connections()[0].id;
+    let pick = |text: &str| {
+        let f = socketscope::regex::filter(socketscope_core::filter::FilterSpec { text: text.into(), ..Default::default() }).unwrap();
+        store.filtered(conn, &f)
+    };
+    assert_eq!(pick(r"/\d$/"), vec![0, 1, 2]);
+    assert_eq!(pick("/^😀/"), vec![1]);
+    assert_eq!(pick("/^x$/"), vec![3]);
+    assert_eq!(pick("/école/i"), vec![4], "Unicode case folding");
+    assert_eq!(pick(r#"/"id":1\d{3},/"#), vec![5]);
+    assert_eq!(pick("-/x/"), vec![0, 2, 4, 5]);
+    // JavaScript syntax, and its own error message for a bad pattern.
+    assert_eq!(pick(r"/(?<n>é)\k<n>|1$/"), vec![0]);
+    let err = socketscope::regex::filter(socketscope_core::filter::FilterSpec { text: "/(/".into(), ..Default::default() }).unwrap_err();
+    assert!(err.0.contains("does not compile") && err.0.contains("Invalid regular expression"), "{err}");
+}

@@ -13,6 +13,11 @@ use std::sync::Arc;
 /// A compiled `/regex/`.
 pub trait Regex: Send + Sync + std::fmt::Debug {
     fn is_match(&self, text: &str) -> bool;
+    /// `is_match` for each text, in order. Engines across a language boundary override it to
+    /// cross once per batch instead of once per frame.
+    fn is_match_many(&self, texts: &[&str]) -> Vec<bool> {
+        texts.iter().map(|t| self.is_match(t)).collect()
+    }
 }
 
 /// Compiles `pattern` (case-insensitive if asked); `Err` is the engine's own explanation.
@@ -140,6 +145,46 @@ impl Filter {
     }
 
     pub fn matches(&self, f: &FrameFacts<'_>) -> bool {
+        if !self.structure_matches(f) {
+            return false;
+        }
+        let hit = match &self.text {
+            TextMatch::Any => return true,
+            TextMatch::Substring(needle) => contains_ignore_case(f.text, needle),
+            TextMatch::Regex { re, literal } => literal.as_ref().is_none_or(|l| l.found_in(f.text)) && re.is_match(f.text),
+        };
+        hit != self.negate
+    }
+
+    /// The numbers of the frames that match, in order: [`Filter::matches`] over many frames, with
+    /// the regex engine asked once for all frames the cheaper criteria left undecided.
+    pub fn select<'a>(&self, frames: impl IntoIterator<Item = (u32, FrameFacts<'a>)>) -> Vec<u32> {
+        let TextMatch::Regex { re, literal } = &self.text else {
+            return frames.into_iter().filter(|(_, f)| self.matches(f)).map(|(i, _)| i).collect();
+        };
+        let mut out = Vec::new();
+        let (mut asked, mut texts) = (Vec::new(), Vec::new());
+        for (i, f) in frames {
+            if !self.structure_matches(&f) {
+                continue;
+            }
+            if literal.as_ref().is_some_and(|l| !l.found_in(f.text)) {
+                if self.negate {
+                    out.push(i);
+                }
+                continue;
+            }
+            asked.push(i);
+            texts.push(f.text);
+        }
+        let hits = re.is_match_many(&texts);
+        out.extend(asked.iter().zip(hits).filter(|(_, hit)| *hit != self.negate).map(|(i, _)| *i));
+        out.sort_unstable();
+        out
+    }
+
+    /// Every criterion but the text.
+    fn structure_matches(&self, f: &FrameFacts<'_>) -> bool {
         if self.spec.hide_heartbeats && f.heartbeat {
             return false;
         }
@@ -161,12 +206,7 @@ impl Filter {
                 return false;
             }
         }
-        let hit = match &self.text {
-            TextMatch::Any => return true,
-            TextMatch::Substring(needle) => contains_ignore_case(f.text, needle),
-            TextMatch::Regex { re, literal } => literal.as_ref().is_none_or(|l| l.found_in(f.text)) && re.is_match(f.text),
-        };
-        hit != self.negate
+        true
     }
 }
 
@@ -389,6 +429,18 @@ mod tests {
                 for t in texts {
                     assert_eq!(f.matches(&facts(t)), plain.is_match(t), "/{p}/ ci={ci} on {t:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn select_agrees_with_matches_frame_by_frame() {
+        let texts = ["needle 1", "x", r#""id":1234,"#, "NEEDLE", r#""id":12,"#, "", "needle"];
+        for text in ["/needle/", "-/needle/i", r#"/"id":1\d{3},/"#, r#"-/"id":1\d{3},/"#, "needle", "-x", "", "/^$/"] {
+            for direction in [None, Some(Direction::Out)] {
+                let f = Filter::new(FilterSpec { text: text.into(), direction, ..Default::default() }).unwrap();
+                let want: Vec<u32> = (0..texts.len() as u32).filter(|&i| f.matches(&facts(texts[i as usize]))).collect();
+                assert_eq!(f.select((0..texts.len() as u32).map(|i| (i, facts(texts[i as usize])))), want, "{text} {direction:?}");
             }
         }
     }

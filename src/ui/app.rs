@@ -41,13 +41,18 @@ pub fn App(mode: Mode, transport: JsTransport) -> impl IntoView {
         provide_context::<crate::transport::TransportHandle>(StoredValue::new_local(transport.clone()));
     }
 
-    transport.listen(move |msg| match msg {
-        Incoming::Batch(text) => {
-            crate::perf::mark_once("first-batch");
-            state.write(|s| s.ingest_text(&text));
-            crate::perf::mark_once("first-batch-ingested");
-        }
-        Incoming::Notice(text) => state.write(|s| s.notice(&text, js_sys::Date::now())),
+    // Listen once the panel is mounted (a microtask after this): what waited meanwhile then lands
+    // in a panel that only has to draw it.
+    let listener = transport.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        listener.listen(move |msg| match msg {
+            Incoming::Batch(text) => {
+                crate::perf::mark_once("first-batch");
+                state.write(|s| s.ingest_text(&text));
+                crate::perf::mark_once("first-batch-ingested");
+            }
+            Incoming::Notice(text) => state.write(|s| s.notice(&text, js_sys::Date::now())),
+        });
     });
     if transport.is_connected() {
         let t = transport.clone();
