@@ -1,5 +1,5 @@
 // The panel's JS side of the transport seam (boot.js imports it; src/transport.rs wraps it).
-//   createTransport(tabId) -> { listen(callback), send(command), close() }
+//   createTransport(tabId) -> { listen(callback), send(command), backlog(), close() }
 // The callback gets every message from the background as-is: Batch objects {v, tab, page, events}
 // and notices {v, notice, ...}. On connect it asks for everything (`sync {page: null, since: 0}`).
 // When the port drops (Chrome killed the service worker) it reconnects and asks each known page for
@@ -11,7 +11,7 @@
 // slice per task (a MessageChannel hop, not setTimeout's 4 ms clamp), so the first slice is drawn
 // at once and the rest is ingested between frames instead of in one long task.
 const V = 1;
-const SLICE = 250; // events per hand-over to the panel (see below)
+const SLICE = 250, FIRST_SLICE = 50; // events per hand-over to the panel (see below)
 
 export function createTransport(tabId) {
   const listeners = [];
@@ -22,6 +22,8 @@ export function createTransport(tabId) {
   let closed = false;
   let retry = 0;
   let draining = false;
+  let drawn = false;      // the first hand-over has had its animation frame
+  let sliced = false;     // a batch has been handed over (only the first slice is small)
   let heard = false;      // the first message marks the benchmark's timeline (tests/bench/panel.mjs)
   const hop = new MessageChannel();
   hop.port1.onmessage = () => { draining = false; deliverOne(); };
@@ -32,7 +34,11 @@ export function createTransport(tabId) {
     for (const cb of listeners) {
       try { cb(msg); } catch (e) { console.error('socketscope: transport listener failed', e); }
     }
-    if (inbox.length && !draining) { draining = true; hop.port2.postMessage(null); }
+    if (inbox.length && !draining) {
+      draining = true;
+      // After the very first hand-over, let that frame be drawn before the backlog goes on.
+      if (!drawn) { drawn = true; requestAnimationFrame(() => hop.port2.postMessage(null)); } else hop.port2.postMessage(null);
+    }
   }
 
   function onMessage(msg) {
@@ -41,11 +47,19 @@ export function createTransport(tabId) {
       const top = msg.events[msg.events.length - 1].seq;
       if (Number.isFinite(top) && top > (last.get(msg.page) ?? 0)) last.set(msg.page, top);
     }
-    if (msg && Array.isArray(msg.events) && msg.events.length > SLICE) {
-      // The relay sends up to 1,000 events a message; smaller slices keep each ingest task short.
-      for (let i = 0; i < msg.events.length; i += SLICE) inbox.push({ ...msg, events: msg.events.slice(i, i + SLICE) });
+    // The relay sends up to 1,000 events a message; smaller slices keep each ingest task short,
+    // and the very first slice is smaller still: it is what the first screen waits for.
+    const events = msg && Array.isArray(msg.events) ? msg.events : null;
+    if (events && events.length > (sliced ? SLICE : FIRST_SLICE)) {
+      for (let i = 0; i < events.length;) {
+        const n = sliced ? SLICE : FIRST_SLICE;
+        inbox.push({ ...msg, events: events.slice(i, i + n) });
+        i += n;
+        sliced = true;
+      }
     } else {
       inbox.push(msg);
+      if (events) sliced = true;
     }
     // Live traffic with nothing waiting goes straight through; otherwise it keeps its place in line.
     if (listeners.length && !draining) deliverOne();
@@ -77,6 +91,8 @@ export function createTransport(tabId) {
       const c = { v: V, ...(typeof command === 'string' ? JSON.parse(command) : command) };
       if (port) port.postMessage(c); else queue.push(c);
     },
+    /** Messages received but not yet handed to the listeners (a backlog being drained). */
+    backlog() { return inbox.length; },
     close() { closed = true; if (port) port.disconnect(); port = null; },
   };
 }

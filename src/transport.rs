@@ -15,6 +15,9 @@ extern "C" {
 
     #[wasm_bindgen(method, catch)]
     fn send(this: &JsTransportObject, command: JsValue) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn backlog(this: &JsTransportObject) -> Result<u32, JsValue>;
 }
 
 /// A message from the background, still as JS.
@@ -66,6 +69,11 @@ impl JsTransport {
             web_sys::console::error_2(&"Socketscope: transport.listen failed".into(), &e);
         }
         callback.forget();
+    }
+
+    /// How many received messages still wait to be handed over (0 without a transport).
+    pub fn backlog(&self) -> u32 {
+        self.inner.as_ref().and_then(|t| t.backlog().ok()).unwrap_or(0)
     }
 
     /// Sends a command. Returns an error text for the UI when there is no channel.

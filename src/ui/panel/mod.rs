@@ -14,10 +14,6 @@ pub mod toolbar;
 use crate::store::PanelState;
 use leptos::prelude::*;
 
-/// From this many frames in the first data on, the connections list is drawn a frame before the
-/// detail area (see [`SessionView`]).
-const BACKLOG_FRAMES: usize = 200;
-
 /// What the right-hand side shows under the connection header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -38,20 +34,20 @@ pub fn SessionView(
     let has_any = move || state.read(|s| !s.session.connections().is_empty());
     // Only a change of connection rebuilds the detail area; new frames update it in place.
     let current = Memo::new(move |_| state.current());
-    // The first screen is the connections list: when a backlog is streaming in (a panel opened
-    // on a busy page), the detail area (timeline, analysis, frames) is drawn one animation frame
-    // after the first connections, so the list paints first. A small capture, or data already
-    // there at mount (an import), is drawn all at once.
+    // The first screen is the connections list: while the transport still holds a backlog (a
+    // panel opened on a busy page), the detail area (timeline, analysis, frames) is drawn one
+    // animation frame after the first connections, so the list paints first. Everything that
+    // already arrived, or data there at mount (an import), is drawn all at once.
+    let transport = use_context::<crate::transport::TransportHandle>();
     let detail_ready = RwSignal::new(state.store.with_value(|s| !s.session.connections().is_empty()));
     Effect::new(move |_| {
         if detail_ready.get_untracked() || !has_any() {
             return;
         }
-        let frames: usize = state.store.with_value(|s| s.session.connections().iter().map(|c| c.frames.len()).sum());
-        if frames < BACKLOG_FRAMES {
-            detail_ready.set(true);
-        } else {
+        if transport.is_some_and(|t| t.with_value(|t| t.backlog()) > 0) {
             request_animation_frame(move || detail_ready.set(true));
+        } else {
+            detail_ready.set(true);
         }
     });
     view! {
