@@ -124,7 +124,7 @@
   // them as they are and a small batch costs little (fresh CAP-size columns per batch dominated).
   const kinds = new I32(CAP), times = new F64(CAP), sizes = new F64(CAP), offs = new I32(CAP);
   const data = apply(arrSlice, template, [0]);
-  let text = '', pool = null, poolN = 0, qn = 0, qFrames = 0, qBytes = 0, scheduled = false;
+  let text = '', pool = new U8(64 * 1024), poolN = 0, qn = 0, qFrames = 0, qBytes = 0, scheduled = false;
   // The first n values of a column, copied without TypedArray species lookups (slice and subarray
   // consult `constructor`/Symbol.species, which a page can redefine).
   function head(col, Ctor, n) {
@@ -137,11 +137,12 @@
     for (let i = 0; i < n; i++) { out[i] = data[i]; data[i] = 0; }
     return out;
   }
-  // Copies `len` bytes of `buf` from `off` into the batch's pool; returns where they start. The pool
-  // doubles as needed (batches flush at MAX_BATCH_BYTES, so it stays below about twice that).
+  // Copies `len` bytes of `buf` from `off` into the pool; returns where they start. The pool is
+  // kept across batches (a fresh, growing pool per batch spent most of its time allocating), and a
+  // flush sends an exact-size copy of its used part.
   function keepBytes(buf, off, len) {
-    if (pool === null || poolN + len > pool.length) {
-      let size = pool === null ? 64 * 1024 : pool.length * 2;
+    if (poolN + len > pool.length) {
+      let size = pool.length * 2;
       while (size < poolN + len) size *= 2;
       const grown = new U8(size);
       if (poolN) apply(taSet, grown, [apply(subarray, pool, [0, poolN])]);
@@ -165,12 +166,13 @@
   function flush() {
     scheduled = false;
     if (qn === 0) return;
-    const n = qn, buffer = pool === null ? null : pool.buffer;
+    const n = qn, buffer = poolN === 0 ? null : apply(taBuffer, head(pool, U8, poolN), []);
     const batch = {
       count: n, frames: qFrames, bytes: qBytes, kinds: head(kinds, I32, n), times: head(times, F64, n),
       sizes: head(sizes, F64, n), data: headOfData(n), offs: head(offs, I32, n), text, pool: buffer,
     };
-    text = ''; pool = null; poolN = 0; qn = 0; qFrames = 0; qBytes = 0;
+    text = ''; poolN = 0; qn = 0; qFrames = 0; qBytes = 0;
+    if (pool.length > 16 << 20) pool = new U8(64 * 1024); // after a burst of big frames, let it go
     if (!port) backlog[backlog.length] = batch;
     else if (buffer === null) apply(portPost, port, [batch]);
     else apply(portPost, port, [batch, transferOf(buffer)]);

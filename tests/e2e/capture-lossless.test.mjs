@@ -48,7 +48,10 @@ test('a panel opened after the traffic sees everything since document_start, and
     // Everything has happened; only now does a panel attach.
     const tab = await tabIdOf(browser.context, page);
     const panel = await openCollector(browser.context, browser.extensionId, tab);
-    const events = await panel.waitFor((evs) => evs.filter((e) => e.type === 'frame').length >= 2 * ECHO + FLOOD && evs, 15000, 'all frames');
+    // Handshake records come from the background's webRequest listener, another process: they can
+    // reach the relay after the page's last frame, so wait for them too.
+    const events = await panel.waitFor((evs) => evs.filter((e) => e.type === 'frame').length >= 2 * ECHO + FLOOD
+      && evs.filter((e) => e.type === 'handshake').length >= 2 && evs, 15000, 'all frames and both handshakes');
     const [echoConn, floodConn] = ['/echo', '/flood'].map((p) => server.connections.find((c) => c.path === p && c.query.late === '1'));
     const sockets = events.filter((e) => e.type === 'socket');
     assert.deepEqual(sockets.map((s) => s.url), [`${server.ws}/echo?late=1`, `${server.ws}/flood?n=${FLOOD}&size=120&late=1`]);
@@ -92,7 +95,7 @@ test('stopping the service worker mid-stream loses nothing', async () => {
       }, 2);
     };
     echo.onmessage = () => { if (++got === ${SENDS}) window.done++; };
-    const flood = new WebSocket('${server.ws}/flood?n=${FLOOD}&size=300&interval=1&kill=1');
+    const flood = new WebSocket('${server.ws}/flood?n=${FLOOD}&size=300&interval=1&binary=1&kill=1');
     flood.binaryType = 'arraybuffer';
     let n = 0;
     flood.onmessage = () => { if (++n === ${FLOOD}) window.done++; };

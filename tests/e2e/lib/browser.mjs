@@ -34,6 +34,9 @@ export async function launch({ extension = true, args = [] } = {}) {
   if (extension) {
     worker = context.serviceWorkers()[0] || (await context.waitForEvent('serviceworker', { timeout: 15000 }));
     extensionId = new URL(worker.url()).host;
+    // The worker exists before its script has run: until then its webRequest listeners are not
+    // registered and a page's handshakes go unrecorded (only ever right after install).
+    await worker.evaluate(() => true);
   }
   const close = async () => {
     await context.close().catch(() => {});
