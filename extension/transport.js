@@ -37,7 +37,14 @@ export function createTransport(tabId) {
     if (inbox.length && !draining) {
       draining = true;
       // After the very first hand-over, let that frame be drawn before the backlog goes on.
-      if (!drawn) { drawn = true; requestAnimationFrame(() => hop.port2.postMessage(null)); } else hop.port2.postMessage(null);
+      // A hidden page gets no animation frames (a panel tab in the background): then a timer.
+      if (!drawn) {
+        drawn = true;
+        let gone = false;
+        const go = () => { if (!gone) { gone = true; hop.port2.postMessage(null); } };
+        requestAnimationFrame(go);
+        setTimeout(go, 100);
+      } else hop.port2.postMessage(null);
     }
   }
 
