@@ -5,6 +5,12 @@
 //   standalone page  anything else (no extension APIs)            -> no transport
 import init, { start } from './socketscope.js';
 
+// Compile the panel's wasm first: it is the longest step before the first screen, and it can run
+// while the transport loads and the relays replay their buffers. compileStreaming needs the
+// application/wasm type; a server without it gets the buffered path.
+const compiled = fetch(new URL('./socketscope_bg.wasm', import.meta.url)).then((r) =>
+  WebAssembly.compileStreaming(r.clone()).catch(async () => WebAssembly.compile(await r.arrayBuffer())));
+
 function detect() {
   const ext = globalThis.chrome && chrome.runtime && chrome.runtime.id;
   if (ext && chrome.devtools && chrome.devtools.inspectedWindow) {
@@ -43,5 +49,5 @@ globalThis.socketscopeVerify = async (token, key, nowMs, leewayS) => {
     throw e;
   }
 };
-await init({ module_or_path: './socketscope_bg.wasm' });
+await init({ module_or_path: await compiled });
 start(mode, tab ?? undefined, transport ?? undefined);

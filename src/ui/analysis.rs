@@ -151,7 +151,13 @@ pub fn ConnectionAnalysis(conn: ConnId) -> impl IntoView {
     let analysis = Memo::new_with_compare(
         move |_| {
             let settings = state.settings.get();
-            state.read_slow(|s| analyse(&s.session, conn, &settings, now.get_untracked()))
+            state.read_slow(|s| {
+                // An open connection is judged against "now" (a stream that stalled, a request
+                // that got no reply), so it is re-judged every second even when no frame arrives.
+                let open = s.session.connection(conn).is_some_and(|c| c.close.is_none());
+                let now = if open { now.get() } else { now.get_untracked() };
+                analyse(&s.session, conn, &settings, now)
+            })
         },
         changed,
     );

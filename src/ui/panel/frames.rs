@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use socketscope_core::filter::FilterSpec;
 use socketscope_core::protocols::{Kind, Opcode, Status};
 use socketscope_core::schema::Direction;
-use socketscope_core::session::{ConnId, FrameRef};
+use socketscope_core::session::{ConnId, FrameRef, PairedBy};
 
 pub const ROW_HEIGHT: f64 = 22.0;
 const SUMMARY_CHARS: usize = 160;
@@ -198,7 +198,12 @@ fn FrameDetail(conn: ConnId, index: u32) -> impl IntoView {
                 Some(Status::Error) => "error",
                 None => "no reply yet",
             };
-            format!("request/reply key {} · {} · {}", x.key, status, x.latency_ms.map(duration).unwrap_or_default())
+            let latency = x.latency_ms.map(duration).unwrap_or_default();
+            match x.paired_by {
+                PairedBy::Key => format!("request/reply key {} · {status} · {latency}", x.key),
+                // Typed JSON has no ids: the reply is the next message the server sent.
+                PairedBy::Order => format!("request/reply paired by order · {status} · {latency}"),
+            }
         });
         let text = f.text().map(str::to_string);
         let json = text.as_deref().and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
