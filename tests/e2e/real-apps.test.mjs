@@ -38,6 +38,8 @@ async function visit(url, ready) {
   await page.waitForFunction(ready, null, { timeout: 15000 });
   const panel = await openPanel(browser.context, browser.extensionId, await tabIdOf(browser.context, page));
   await panel.locator('[data-testid=connection]').first().waitFor();
+  // The detail area (diagnostics, cards) may be drawn a frame after the list while a backlog drains.
+  await panel.locator('[data-testid=analysis]').first().waitFor();
   return { page, panel, async close() { await panel.close(); await page.close(); } };
 }
 
