@@ -71,6 +71,29 @@ pub struct Exchange {
 }
 
 impl Exchange {
+    /// A request just sent, nothing heard back yet.
+    #[allow(clippy::too_many_arguments)]
+    fn opened(paired_by: PairedBy, request: u32, request_dir: Direction, key: Box<str>, kind: Kind, topic: Sym, event: Sym, sent_at: f64) -> Self {
+        Exchange {
+            paired_by,
+            request,
+            request_dir,
+            key,
+            kind,
+            topic,
+            event,
+            sent_at,
+            reply: None,
+            status: None,
+            latency_ms: None,
+            stream_items: 0,
+            first_item_ms: None,
+            last_item_at: None,
+            stream_start_ms: None,
+            heard_ms: None,
+        }
+    }
+
     pub fn is_heartbeat(&self) -> bool {
         self.kind == Kind::Heartbeat
     }
@@ -173,24 +196,7 @@ impl Correlator {
     pub fn converse(&mut self, m: &Turn) -> Option<Linked> {
         if m.dir == Direction::Out {
             let n = self.exchanges.len() as u32;
-            self.exchanges.push(Exchange {
-                paired_by: PairedBy::Order,
-                request: m.frame,
-                request_dir: m.dir,
-                key: Box::default(),
-                kind: m.kind,
-                topic: m.topic,
-                event: m.event,
-                sent_at: m.t,
-                reply: None,
-                status: None,
-                latency_ms: None,
-                stream_items: 0,
-                first_item_ms: None,
-                last_item_at: None,
-                stream_start_ms: None,
-                heard_ms: None,
-            });
+            self.exchanges.push(Exchange::opened(PairedBy::Order, m.frame, m.dir, Box::default(), m.kind, m.topic, m.event, m.t));
             if self.open.len() == MAX_OPEN {
                 self.open.pop_front();
             }
@@ -213,11 +219,13 @@ impl Correlator {
                 self.open.push_front(n);
             }
         }
+        // Stream parts go to the stream under way, else to the oldest open exchange.
+        let current = |c: &Self| started(c).or((!c.open.is_empty()).then_some(0));
         let (pos, close) = match part {
             StreamPart::Start => (not_started(self)?, None),
-            StreamPart::Item => (started(self).or(if self.open.is_empty() { None } else { Some(0) })?, None),
-            StreamPart::End => (started(self).or(if self.open.is_empty() { None } else { Some(0) })?, Some(Status::Ok)),
-            StreamPart::Error => (started(self).or(if self.open.is_empty() { None } else { Some(0) })?, Some(Status::Error)),
+            StreamPart::Item => (current(self)?, None),
+            StreamPart::End => (current(self)?, Some(Status::Ok)),
+            StreamPart::Error => (current(self)?, Some(Status::Error)),
             // A plain message answers the oldest exchange only if no stream is under way for it.
             StreamPart::Other => (not_started(self).filter(|&p| p == 0)?, Some(Status::Ok)),
         };
@@ -247,24 +255,7 @@ impl Correlator {
         match m.role {
             Role::Request => {
                 let n = self.exchanges.len() as u32;
-                self.exchanges.push(Exchange {
-                    paired_by: PairedBy::Key,
-                    request: m.frame,
-                    request_dir: m.dir,
-                    key: m.key.into(),
-                    kind: m.kind,
-                    topic: m.topic,
-                    event: m.event,
-                    sent_at: m.t,
-                    reply: None,
-                    status: None,
-                    latency_ms: None,
-                    stream_items: 0,
-                    first_item_ms: None,
-                    last_item_at: None,
-                    stream_start_ms: None,
-                    heard_ms: None,
-                });
+                self.exchanges.push(Exchange::opened(PairedBy::Key, m.frame, m.dir, m.key.into(), m.kind, m.topic, m.event, m.t));
                 let (d, h) = (slot(m.dir), key_hash(m.key));
                 match self.pending[d].get(&h) {
                     Some(&old) if &*self.exchanges[old as usize].key != m.key => self.collided[d].push(n),
