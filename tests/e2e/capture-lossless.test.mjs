@@ -2,6 +2,7 @@
 // - late open: a page exchanges frames with no panel attached; a panel that attaches afterwards
 //   gets every socket, state, handshake and frame since document_start, and a reload while attached
 //   starts a second page whose events also arrive;
+// - texts over the cap sent and received with no panel attached keep their true UTF-8 size;
 // - service-worker kill: the worker is stopped through CDP (twice) while frames flow both ways;
 //   the panel's frames match the server's own record in count, order and SHA-256.
 // "The panel" here is the real transport.js inside an extension page (openCollector).
@@ -77,6 +78,45 @@ test('a panel opened after the traffic sees everything since document_start, and
     assert.equal(pages[0], firstPage);
     assert.equal(after.filter((e) => e.page === pages[1] && e.type === 'frame').length, 2 * ECHO + FLOOD);
     assertDense(after);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('texts over the cap, captured before a panel attached, keep a prefix and their true UTF-8 size', async () => {
+  // The hook measures a received text over the cap by encoding it; a sent one is sized by the step
+  // send() adds to bufferedAmount. Either way the size must be the bytes on the wire, multi-byte
+  // characters and a lone surrogate (sent as U+FFFD) included, and the prefix the wire's start.
+  const texts = ['x'.repeat(100000), 'é'.repeat(70000), 'a'.repeat(70000) + '\ud800' + '😀', '😀'.repeat(40000)];
+  const url = server.page('held-cap', `<!doctype html><script>
+    window.done = false;
+    const ws = new WebSocket('${server.ws}/echo?heldcap=1');
+    const texts = ${JSON.stringify(texts)};
+    let got = 0;
+    ws.onopen = () => { for (const t of texts) ws.send(t); };
+    ws.onmessage = () => { if (++got === texts.length) window.done = true; };
+  </script>`);
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => window.done, null, { timeout: 15000 });
+    const tab = await tabIdOf(browser.context, page);
+    const panel = await openCollector(browser.context, browser.extensionId, tab);
+    const events = await panel.waitFor((evs) => evs.filter((e) => e.type === 'frame').length >= 2 * texts.length && evs, 15000, 'all frames');
+    const conn = server.connections.find((c) => c.query.heldcap === '1');
+    for (const [dir, side] of [['out', 'in'], ['in', 'out']]) {
+      const frames = events.filter((e) => e.type === 'frame' && e.dir === dir);
+      assert.equal(frames.length, texts.length, `${dir} frames`);
+      frames.forEach((f, i) => {
+        const wire = conn[side][i].data;
+        assert.equal(f.size, wire.length, `${dir} text ${i}: size is the wire's byte count`);
+        assert.equal(f.truncated, true, `${dir} text ${i} is cut`);
+        const kept = Buffer.from(f.data);
+        assert.ok(kept.length <= 64 * 1024 && kept.length > 60000, `${dir} text ${i}: a prefix up to the cap (${kept.length} B)`);
+        assert.ok(wire.subarray(0, kept.length).equals(kept), `${dir} text ${i}: the prefix is the wire's start`);
+      });
+    }
   } finally {
     await browser.close();
   }

@@ -28,21 +28,22 @@ test('Firefox ESR: captured frames and handshakes reach an extension page', asyn
     window.got = [];
     const ws = new WebSocket('${server.ws}/echo?ff=1', ['chat']);
     ws.binaryType = 'arraybuffer';
-    ws.onopen = () => { ws.send('hello-firefox'); ws.send(new Uint8Array([0, 1, 254, 255])); };
-    ws.onmessage = (e) => { got.push(typeof e.data === 'string' ? e.data : Array.from(new Uint8Array(e.data)).join(',')); if (got.length === 2) ws.close(4002, 'done'); };
+    // The third text is over the 64 KiB cap and multi-byte: its true size is 140,000 bytes.
+    ws.onopen = () => { ws.send('hello-firefox'); ws.send(new Uint8Array([0, 1, 254, 255])); ws.send('é'.repeat(70000)); };
+    ws.onmessage = (e) => { got.push(typeof e.data !== 'string' ? Array.from(new Uint8Array(e.data)).join(',') : e.data.length > 100 ? 'long ' + e.data.length : e.data); if (got.length === 3) ws.close(4002, 'done'); };
     const refused = new WebSocket('${server.ws}/refuse?ff=1');
     refused.onclose = (e) => { window.refusedCode = e.code; };
   </script>`);
   const ff = await launchFirefox({ logName: 'firefox-smoke' });
   try {
     const page = await ff.open(url);
-    const seen = await ff.waitFor(page, () => window.got.length === 2 && window.refusedCode && {
+    const seen = await ff.waitFor(page, () => window.got.length === 3 && window.refusedCode && {
       got: window.got, refused: window.refusedCode,
       toString: Function.prototype.toString.call(WebSocket), name: WebSocket.name, length: WebSocket.length,
       ctor: WebSocket.prototype.constructor === WebSocket, inst: ws instanceof WebSocket && ws instanceof EventTarget,
     }, null, { what: 'page traffic' });
     assert.deepEqual(seen, {
-      got: ['hello-firefox', '0,1,254,255'], refused: 1006,
+      got: ['hello-firefox', '0,1,254,255', 'long 70000'], refused: 1006,
       toString: 'function WebSocket() {\n    [native code]\n}', name: 'WebSocket', length: 1, ctor: true, inst: true,
     });
 
@@ -61,11 +62,15 @@ test('Firefox ESR: captured frames and handshakes reach an extension page', asyn
     assert.deepEqual(sockets.map((s) => [s.url, s.protocols]), [[`${server.ws}/echo?ff=1`, ['chat']], [`${server.ws}/refuse?ff=1`, []]]);
     assert.match(sockets[0].stack, /\/page\/firefox:\d+:\d+/);
     const echoId = sockets[0].id;
-    const frames = events.filter((e) => e.type === 'frame' && e.id === echoId).map((f) => `${f.dir} ${f.op} ${f.size} ${f.data}`);
+    const frames = events.filter((e) => e.type === 'frame' && e.id === echoId).map((f) => `${f.dir} ${f.op} ${f.size} ${f.truncated ? `prefix of ${f.data.length}` : f.data}`);
     const b64 = Buffer.from([0, 1, 254, 255]).toString('base64');
-    assert.deepEqual(frames, ['out text 13 hello-firefox', `out binary 4 ${b64}`, 'in text 13 hello-firefox', `in binary 4 ${b64}`]);
     const conn = server.connections.find((c) => c.path === '/echo' && c.query.ff === '1');
-    assert.deepEqual(conn.in.map((m) => m.data.toString(m.binary ? 'base64' : 'utf8')), ['hello-firefox', b64]);
+    const wide = conn.in[2].data.length; // what went over the wire, in bytes
+    assert.equal(wide, 140000);
+    // 65,536 bytes of the cap hold 32,768 two-byte characters.
+    assert.deepEqual(frames, ['out text 13 hello-firefox', `out binary 4 ${b64}`, `out text ${wide} prefix of 32768`,
+      'in text 13 hello-firefox', `in binary 4 ${b64}`, `in text ${wide} prefix of 32768`]);
+    assert.deepEqual(conn.in.slice(0, 2).map((m) => m.data.toString(m.binary ? 'base64' : 'utf8')), ['hello-firefox', b64]);
     const closes = events.filter((e) => e.type === 'close').map((c) => [c.id === echoId ? 'echo' : 'refused', c.code, c.initiator]);
     assert.deepEqual(closes.sort(), [['echo', 4002, 'page'], ['refused', 1006, 'server']]);
     const hs = events.filter((e) => e.type === 'handshake').map((h) => [h.url, h.status]).sort();
