@@ -5,7 +5,8 @@
 // Phoenix v2 frames of about 100 B; then the panel opens on that tab (panel.html?tab=<id>) and we
 // measure, in the panel itself:
 //   first screen   navigation start -> the connections list drawn with data (performance mark
-//                  "socketscope:first-data"), and -> all N frames ingested (counts text)
+//                  "socketscope:first-data"), on the first open and on 4 reopens of the same tab,
+//                  and -> all N frames ingested (counts text)
 //   filter         one filter over the N frames, input event to the next painted frame (median of 5)
 //   scroll         frame-to-frame times while scrolling the frame list for 2 s (p50, p95, max)
 //   live           event-to-screen p95 at 1,000 frames/s for 5 s: server timestamp in each frame ->
@@ -97,6 +98,16 @@ try {
   results.first_screen_steps_ms = timing.steps;
   results.all_frames_ingested_ms = Math.round(timing.allIngested);
   results.memory_at_n = await panelMemory(panel);
+  // Reopening: a user opens and closes DevTools many times. Later opens can reuse the browser's
+  // caches (the compiled wasm among them), so they are reported apart from the first, cold open.
+  const reopens = [];
+  for (let k = 0; k < 4; k++) {
+    const again = await openPanel(browser.context, browser.extensionId, tab);
+    await waitForFrames(again, N, 300000);
+    reopens.push(Math.round(await again.evaluate(() => performance.getEntriesByName('socketscope:first-data')[0]?.startTime)));
+    await again.close();
+  }
+  results.first_screen_reopen_ms = { median: median(reopens), all: reopens };
 
   // ---- filter over N frames ----
   const filterTimes = [];
@@ -187,7 +198,8 @@ results.size_gz = { wasm: gz('socketscope_bg.wasm'), js: gz('socketscope.js') + 
 results.size_gz.total = results.size_gz.wasm + results.size_gz.js;
 
 const targets = [
-  ['first screen (ms)', results.first_screen_ms, '<= 200'],
+  ['first screen, first open in a fresh profile (ms)', results.first_screen_ms, '<= 200'],
+  [`first screen, reopened (ms, median of ${results.first_screen_reopen_ms.all.join(', ')})`, results.first_screen_reopen_ms.median, '<= 200'],
   [`all ${N} frames ingested (ms)`, results.all_frames_ingested_ms, '-'],
   [`filter over ${N} (ms, median)`, results.filter_ms_median, '<= 30'],
   ['scroll frame time p95 (ms)', results.scroll_frame_ms.p95, '~16.7'],
