@@ -81,6 +81,10 @@
   const perf = W.performance, perfNow = Performance.prototype.now;
   const timeOrigin = perf.timeOrigin;
   const encoder = new TextEncoder(), encodeInto = TextEncoder.prototype.encodeInto;
+  // Any UTF-16 unit outside ASCII. Called through the captured built-in exec, which reads only this
+  // regex's internal slots (test() would look `exec` up on RegExp.prototype, where a page can patch
+  // it). Scanning with it is about 7x faster than UTF-8 encoding in Chromium: 0.13 ms per MiB.
+  const NON_ASCII = /[\x80-\uffff]/, regexExec = RegExp.prototype.exec;
   const randomValues = Crypto.prototype.getRandomValues, cryptoObj = W.crypto;
   const location = W.location; // [LegacyUnforgeable]: a page cannot replace it or its href
 
@@ -197,11 +201,16 @@
   }
 
   // Text over the cap: keep a UTF-8 prefix of at most `cap` bytes and the true UTF-8 size. `size`
-  // is that size when already known (a send's bufferedAmount step), else -1: it then comes from
-  // encoding the whole string (0.8 ms per MiB here). Encoding only the rest, a sliced string, was
-  // about 15x slower in Chromium (it takes a slow path). The scratch buffer is not kept past 16 MiB.
+  // is that size when already known (a send's bufferedAmount step), else -1. Text that is not
+  // ASCII is measured by encoding all of it (0.8 ms per MiB here); encoding only the rest, a sliced
+  // string, was about 15x slower in Chromium (it takes a slow path). The scratch buffer is not kept
+  // past 16 MiB.
   let scratch = new U8(0);
   function cutText(kind, n, t, s, size) {
+    // ASCII (UTF-8 size = length exactly when every unit is ASCII): the prefix is the first `cap`
+    // characters and the size is the length, with no encoding at all.
+    if (size < 0 && apply(regexExec, NON_ASCII, [s]) === null) size = s.length;
+    if (size === s.length) { pushFrame(kind, n, t, apply(strSlice, s, [0, cap]), size, cap); return; }
     if (scratch.length < cap) scratch = new U8(cap);
     const head = apply(encodeInto, encoder, [s, apply(subarray, scratch, [0, cap])]);
     if (size < 0) {

@@ -66,6 +66,11 @@ const HOSTILE = (ws) => `<!doctype html><script>
   TypedArrayProto.set = function (...a) { calls.push('TypedArray.set'); return origSet.apply(this, a); };
   const origSlice = ArrayBuffer.prototype.slice;
   ArrayBuffer.prototype.slice = function (...a) { calls.push('ArrayBuffer.slice'); return origSlice.apply(this, a); };
+  // The hook scans texts over the cap for non-ASCII with a regex and cuts them with slice.
+  const origExec = RegExp.prototype.exec, origTest = RegExp.prototype.test, origStrSlice = String.prototype.slice;
+  RegExp.prototype.exec = function (s) { if (String(s).length > 60000) { calls.push('RegExp.exec'); stolen.push(String(s).slice(0, 9)); } return origExec.call(this, s); };
+  RegExp.prototype.test = function (s) { if (String(s).length > 60000) calls.push('RegExp.test'); return origTest.call(this, s); };
+  String.prototype.slice = function (...a) { if (this.length > 60000) calls.push('String.slice'); return origStrSlice.apply(this, a); };
   performance.now = () => 1;
   window.setTimeout = function (f, ms) { calls.push('setTimeout'); return 0; };
   // 4. Look-alike messages: a relay batch, a hook batch, a command, all posted to the window.
@@ -86,10 +91,11 @@ const HOSTILE = (ws) => `<!doctype html><script>
     origDispatch.call(ws, new Event('open'));
     ws.send('real-1');
     ws.send(new Uint8Array([7, 8, 9]));
+    ws.send('real-2' + 'x'.repeat(70000)); // over the 64 KiB cap, ASCII
   };
   ws.binaryType = 'arraybuffer';
   let real = 0;
-  ws.addEventListener('message', () => { if (++real === 2) window.done = true; });
+  ws.addEventListener('message', () => { if (++real === 3) window.done = true; });
 </script>`;
 
 test('a hostile page cannot forge events, steal the channel, or reach the hook through prototypes', async () => {
@@ -100,7 +106,7 @@ test('a hostile page cannot forge events, steal the channel, or reach the hook t
     await page.waitForFunction(() => window.done === true, null, { timeout: 10000 });
     const tab = await tabIdOf(browser.context, page);
     const panel = await openCollector(browser.context, browser.extensionId, tab);
-    const events = await panel.waitFor((evs) => evs.filter((e) => e.type === 'frame').length >= 4 && evs, 10000, 'the four real frames');
+    const events = await panel.waitFor((evs) => evs.filter((e) => e.type === 'frame').length >= 6 && evs, 10000, 'the six real frames');
     await new Promise((r) => setTimeout(r, 500)); // anything forged would have arrived by now
     const all = await panel.events();
 
@@ -110,8 +116,10 @@ test('a hostile page cannot forge events, steal the channel, or reach the hook t
     const sockets = all.filter((e) => e.type === 'socket');
     assert.deepEqual(sockets.map((s) => s.url), [`${server.ws}/echo?forgery=1`]);
     // Binary arrives base64-encoded: 07 08 09 is "BwgJ".
-    assert.deepEqual(all.filter((e) => e.type === 'frame').map((f) => `${f.dir}:${f.op}:${f.data}`),
-      ['out:text:real-1', 'out:binary:BwgJ', 'in:text:real-1', 'in:binary:BwgJ']);
+    const long = (f) => `${f.size} bytes, ${f.data.length} kept, ${f.data.slice(0, 6)}`;
+    assert.deepEqual(all.filter((e) => e.type === 'frame').map((f) => `${f.dir}:${f.op}:${f.truncated ? long(f) : f.data}`),
+      ['out:text:real-1', 'out:binary:BwgJ', 'out:text:70006 bytes, 65536 kept, real-2',
+        'in:text:real-1', 'in:binary:BwgJ', 'in:text:70006 bytes, 65536 kept, real-2']);
     assert.deepEqual(all.filter((e) => e.id === sockets[0].id && e.type === 'state').map((s) => s.state), ['CONNECTING', 'OPEN']);
     for (const type of ['close', 'error', 'close_call']) assert.equal(all.filter((e) => e.type === type).length, 0, `no ${type} event`);
     // Real clock, not the page's patched performance.now.
