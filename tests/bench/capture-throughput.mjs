@@ -330,20 +330,27 @@ try {
     const n = CASES.find((c) => c[0] === kind && c[1] === Number(size))[2];
     const mbps = (v) => median(runs[v].map((r) => (n * Number(size)) / r[k] / 1000)); // MB/s
     // Ratio per run (same run, interleaved), then the median of the ratios.
-    const ratio = (v) => median(runs[v].map((r, i) => runs.none[i][k] / r[k]));
-    return { case: `${dir} ${n} x ${Number(size) >= 1 << 20 ? '1 MiB' : Number(size) >= 1024 ? `${Number(size) / 1024} KiB` : `${size} B`} ${kind}`, baselineMBps: mbps('none'), ...Object.fromEntries(VARIANTS.filter((v) => v !== 'none').map((v) => [v, ratio(v)])) };
+    const ratios = (v) => runs[v].map((r, i) => runs.none[i][k] / r[k]);
+    const others = VARIANTS.filter((v) => v !== 'none');
+    return {
+      case: `${dir} ${n} x ${Number(size) >= 1 << 20 ? '1 MiB' : Number(size) >= 1024 ? `${Number(size) / 1024} KiB` : `${size} B`} ${kind}`,
+      baselineMBps: mbps('none'),
+      ...Object.fromEntries(others.map((v) => [v, median(ratios(v))])),
+      // The spread of the per-run ratios: on a small machine it is the noise the medians carry.
+      range: Object.fromEntries(others.map((v) => [v, [Math.min(...ratios(v)), Math.max(...ratios(v))]])),
+    };
   });
   process.stderr.write('memory after 1,000,000 frames...\n');
   const mem = process.env.BENCH_NO_MEMORY ? {} : { none: await memory(server, 'none'), ours: await memory(server, 'ours') };
   const fmt = (x) => x.toFixed(3);
   const MB = (b) => (b == null ? 'n/a' : `${(b / 1048576).toFixed(1)} MiB`);
-  console.log(`\nCapture throughput, page-measured, median of ${RUNS} interleaved runs (ratio = with / without extension)`);
+  console.log(`\nCapture throughput, page-measured, median of ${RUNS} interleaved runs (ratio = with / without extension; lowest and highest run in brackets)`);
   console.log(`Machine: ${cpus().length} CPUs, load average at start ${load0.map((x) => x.toFixed(1)).join(' ')}, at end ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other work on the machine makes ratios noisy)\n`);
   const LABEL = { ours: 'Socketscope, no panel', panel: 'Socketscope, panel attached', naive: 'naive postMessage hook', webrequest: 'webRequest only', scripts: 'content scripts only' };
   const others = VARIANTS.filter((v) => v !== 'none');
   console.log(`| case | baseline MB/s | ${others.map((v) => LABEL[v]).join(' | ')} |`);
   console.log(`|---|---:|${others.map(() => '---:').join('|')}|`);
-  for (const r of rows) console.log(`| ${r.case} | ${r.baselineMBps.toFixed(1)} | ${others.map((v) => `${fmt(r[v])}x`).join(' | ')} |`);
+  for (const r of rows) console.log(`| ${r.case} | ${r.baselineMBps.toFixed(1)} | ${others.map((v) => `${fmt(r[v])}x (${r.range[v].map(fmt).join('-')})`).join(' | ')} |`);
   console.log(`\nMemory after ${MEMORY_FRAMES.toLocaleString('en')} frames of 64 B received (JS heap after GC; RSS):\n`);
   console.log('| | tab JS heap | tab renderer RSS | extension service worker heap | extension processes RSS |');
   console.log('|---|---:|---:|---:|---:|');
