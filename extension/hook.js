@@ -24,11 +24,13 @@
 // Cost per frame: one trusted check, one getter, one clock read, five array stores. No object per
 // frame, no JSON, no cross-context message: batches go out FLUSH_MS after their first record, or
 // at CAP records. (Flushing once per task turn, setTimeout 0, made almost every frame its own batch
-// under a flood, since Chromium delivers each message in its own task: a postMessage per frame.) Text is measured (UTF-8) only when it is over the payload cap, which is
-// also the only case in which the hook cuts it; smaller payloads are measured lazily by the relay,
-// only when a panel is attached. Binary is copied at receipt (the page may mutate its buffer), up to
-// the cap, into one pool per batch that is transferred, not cloned, to the relay: an ArrayBuffer
-// per frame cost about 7x more (allocation plus a structured-clone copy each).
+// under a flood, since Chromium delivers each message in its own task: a postMessage per frame.)
+// Text is sized (UTF-8) only when it is over the payload cap, which is also the only case in which
+// the hook cuts it, and even then without encoding when it can (see cutText); smaller payloads are
+// measured lazily by the relay, only when a panel is attached. Binary is copied at receipt (the
+// page may mutate its buffer), up to the cap, into one pool the hook keeps; each batch transfers an
+// exact-size copy of its part to the relay: an ArrayBuffer per frame cost about 7x more
+// (allocation plus a structured-clone copy each).
 (() => {
   'use strict';
   const W = globalThis;
