@@ -73,6 +73,14 @@ function onPanel(port, tab) {
   attach(tab);
 }
 
+// The per-tab frame cap: a relay's count of stored frames goes to every document of its tab
+// (relay.js, "the frame cap is per tab"). Counts only, never data.
+chrome.runtime.onMessage.addListener((m, sender) => {
+  if (!m || m.v !== V || m.kind !== 'usage' || sender.id !== chrome.runtime.id || !sender.tab) return;
+  if (typeof m.page !== 'string' || !Number.isInteger(m.frames)) return;
+  chrome.tabs.sendMessage(sender.tab.id, { v: V, kind: 'usage', page: m.page, frames: m.frames }).catch(() => {});
+});
+
 // Tab notices for the panel: navigation starts/ends, tab closed.
 chrome.tabs.onUpdated.addListener((tab, info, t) => {
   const ps = panels.get(tab);

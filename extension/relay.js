@@ -95,7 +95,33 @@
     // Capture switched off: forget what this document captured (it may hold tokens). Sequence
     // numbers continue, so a panel sees the gap.
     chunks = []; framesStored = 0; bytesStored = 0; gen++;
+    reportUsage();
   }
+
+  // ---- the frame cap is per tab ----
+  // Each document of a tab (the top one and every iframe) has its own relay and buffer. They share
+  // `max_frames`: each relay tells the others, through the background, how many frames it stores,
+  // at most once a second and only when the count changed, and counts theirs against the cap. A
+  // tab's documents together may therefore pass the cap by at most a second of the other
+  // documents' traffic; what does not fit is counted as dropped, as for one document.
+  const others = new Map();   // another document's page id -> the frames it stores
+  let othersFrames = 0, usageTimer = 0, reported = 0;
+  function sendUsage(frames) {
+    reported = frames;
+    try { chrome.runtime.sendMessage({ v: V, kind: 'usage', page, frames }).catch(() => {}); } catch { /* extension reloaded */ }
+  }
+  function reportUsage() {
+    if (usageTimer) return;
+    usageTimer = setTimeout(() => { usageTimer = 0; if (framesStored !== reported) sendUsage(framesStored); }, 1000);
+  }
+  function heardUsage(m) {
+    if (m.page === page || typeof m.page !== 'string' || !Number.isInteger(m.frames) || m.frames < 0) return;
+    othersFrames += m.frames - (others.get(m.page) || 0);
+    if (m.frames) others.set(m.page, m.frames); else others.delete(m.page);
+  }
+  // A document that goes away (or into the back/forward cache) no longer holds its frames.
+  addEventListener('pagehide', (e) => { if (e.isTrusted && reported) sendUsage(0); }, true);
+  addEventListener('pageshow', (e) => { if (e.isTrusted && e.persisted && framesStored) sendUsage(framesStored); }, true);
   // Bytes a frame holds here: its text's UTF-16 length, its pooled byte length, or its Blob's size.
   function payloadBytes(d) {
     return typeof d === 'number' ? d : d.size;
@@ -108,7 +134,9 @@
   function ingest(b) {
     if (!ready) { pending.push(b); return; }
     if (!settings.enabled) return;
-    if (framesStored + b.frames <= settings.max_frames && bytesStored + b.bytes <= MAX_BYTES) {
+    if (b.frames) reportUsage();
+    const cap = settings.max_frames - othersFrames;
+    if (framesStored + b.frames <= cap && bytesStored + b.bytes <= MAX_BYTES) {
       framesStored += b.frames; bytesStored += b.bytes;
       append(b.count === b.kinds.length ? b : compact(b, b.count));
       return;
@@ -120,7 +148,7 @@
       let keep = b.kinds[i] === K_EV;
       if (!keep) {
         const n = payloadBytes(d);
-        if (framesStored < settings.max_frames && bytesStored + n <= MAX_BYTES) { framesStored++; bytesStored += n; keep = true; }
+        if (framesStored < cap && bytesStored + n <= MAX_BYTES) { framesStored++; bytesStored += n; keep = true; }
         else { dropF++; dropB += b.sizes[i] >= 0 ? b.sizes[i] : utf8Size(textOf(b, i)); }
       }
       if (keep) { b.kinds[kept] = b.kinds[i]; b.times[kept] = b.times[i]; b.sizes[kept] = b.sizes[i]; b.data[kept] = d; b.offs[kept] = b.offs[i]; kept++; }
@@ -306,6 +334,7 @@
   chrome.runtime.onMessage.addListener((m, sender) => {
     if (sender.id !== chrome.runtime.id || sender.tab || !m || m.v !== V) return;
     if (m.kind === 'attach') connect();
+    else if (m.kind === 'usage') heardUsage(m);
     else if (m.kind === 'handshake' && m.event && typeof m.event.url === 'string') {
       const e = m.event;
       const ev = { type: 'handshake', t: Number(e.t) || now(), url: e.url };

@@ -46,6 +46,21 @@ fn empty_panel_says_what_to_do() {
 }
 
 #[wasm_bindgen_test]
+fn frames_over_the_cap_and_lost_events_are_shown() {
+    // The relay's cumulative `dropped` counters (the latest wins), and a gap in seq (3 never came).
+    let host = render(&[batch(
+        r#"{"seq":1,"type":"dropped","t":1,"frames":7,"bytes":700},
+           {"seq":2,"type":"dropped","t":2,"frames":30,"bytes":3072},
+           {"seq":4,"type":"page","t":3,"url":"http://x/"}"#,
+    )]);
+    let losses = host.query_selector("[data-testid=losses]").unwrap().unwrap().text_content().unwrap();
+    assert!(losses.contains("30 frames (3.0 KiB) not kept: over the frame cap."), "{losses}");
+    assert!(losses.contains("1 event lost on the way to the panel: reopen the panel to resync."), "{losses}");
+    let quiet = render(&[]);
+    assert_eq!(quiet.query_selector("[data-testid=losses]").unwrap().unwrap().text_content().unwrap(), "");
+}
+
+#[wasm_bindgen_test]
 fn payloads_render_as_text_never_html() {
     let url = "ws://127.0.0.1:9/chat";
     let payload = r#"<img src=x onerror=alert(1)>"#;

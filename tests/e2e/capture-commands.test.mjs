@@ -3,13 +3,14 @@
 //   close(code, reason) recorded as started by the panel; the server sees all of it;
 // - pause: frames are not recorded while paused, connections and states still are;
 // - caps: payloads over max_payload keep a prefix, their true size and `truncated`; frames over
-//   max_frames are counted in a `dropped` event, never silently lost;
+//   max_frames are counted in a `dropped` event, never silently lost; max_frames holds for the
+//   whole tab (a top page and its cross-origin iframe share it);
 // - the per-site switch: capture off clears and stops recording, persists across a reload, and
 //   turning it back on records again.
 // Commands go through the real transport.js (openCollector's `send`), as the panel's would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, tabIdOf, openCollector, frameBytes } from './lib/browser.mjs';
+import { launch, tabIdOf, openCollector, openPanel, frameBytes } from './lib/browser.mjs';
 import { startCaptureServer } from '../servers/capture-server.mjs';
 
 let server;
@@ -129,6 +130,48 @@ test('payloads over the cap keep a prefix and their true size; frames over the c
     assert.deepEqual(frames.slice(6).map((f) => `${f.dir}:${f.data}`), ['out:small 0', 'out:small 1']);
     const dropped = events.filter((e) => e.type === 'dropped').at(-1);
     assert.deepEqual([dropped.frames, dropped.bytes], [10, 4 * 7 + 6 * 7 ]);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the frame cap is per tab: a top page and its cross-origin iframe share it', async () => {
+  const browser = await launch();
+  try {
+    const childUrl = server.page('cap-child', '<!doctype html><title>child</title>').replace('127.0.0.1', 'localhost');
+    const topUrl = server.page('cap-top', `<!doctype html><title>top</title><iframe src="${childUrl}"></iframe>`);
+    const page = await browser.context.newPage();
+    await page.goto(topUrl);
+    const child = page.frames().find((f) => f.url() === childUrl);
+    assert.ok(child, 'the iframe loaded');
+    const tab = await tabIdOf(browser.context, page);
+    const panel = await openCollector(browser.context, browser.extensionId, tab);
+    await panel.waitFor((evs) => evs.filter((e) => e.type === 'page').length === 2, 10000, 'both documents');
+    const MAX = 50, N = 40;
+    await panel.send({ cmd: 'settings', settings: { enabled: true, max_frames: MAX, max_payload: 64 * 1024 } });
+    await new Promise((r) => setTimeout(r, 300));
+    // Each document receives N frames; the top one first, then (once its count has been heard) the iframe.
+    const flood = (frame, base, tag) => frame.evaluate(([u, n]) => new Promise((resolve) => {
+      const ws = new WebSocket(u);
+      let got = 0;
+      ws.onmessage = () => { if (++got === n) resolve(); };
+    }), [`${base}/flood?n=${N}&size=20&tag=${tag}`, N]);
+    await flood(page.mainFrame(), server.ws, 'top');
+    await panel.waitFor((evs) => evs.filter((e) => e.type === 'frame').length === N, 10000, 'the top page\'s frames');
+    await new Promise((r) => setTimeout(r, 1800)); // a relay reports its count at most once a second
+    await flood(child, server.ws.replace('127.0.0.1', 'localhost'), 'child');
+    const events = await panel.waitFor((evs) => evs.some((e) => e.type === 'dropped') && evs, 10000, 'a dropped event');
+    const pages = events.filter((e) => e.type === 'page');
+    const childPage = pages.find((p) => p.url === childUrl).page;
+    const framesOf = (pg) => events.filter((e) => e.type === 'frame' && e.page === pg).length;
+    assert.equal(framesOf(pages.find((p) => p.url === topUrl).page), N, 'the top page kept all of its frames');
+    assert.equal(framesOf(childPage), MAX - N, 'the iframe kept what was left of the tab\'s cap');
+    const dropped = events.filter((e) => e.type === 'dropped').at(-1);
+    assert.deepEqual([dropped.page, dropped.frames], [childPage, N - (MAX - N)], 'the rest is counted as dropped, by the iframe');
+    // ... and the real panel says so.
+    const ui = await openPanel(browser.context, browser.extensionId, tab);
+    await ui.waitForFunction((n) => (document.querySelector('[data-testid=losses]')?.textContent || '').includes(`${n} frames (`), N - (MAX - N), { timeout: 10000 });
+    assert.match(await ui.textContent('[data-testid=losses]'), /^30 frames \(\d+ B\) not kept: over the frame cap\. Raise it in Settings, or Clear\.$/);
   } finally {
     await browser.close();
   }

@@ -86,7 +86,7 @@ pub fn SettingsView(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
             <h2>"Settings" <button class="link" on:click=move |_| on_close.run(()) aria-label="Close settings">"✕"</button></h2>
             <fieldset><legend>"Capture"</legend>
                 <label><input type="checkbox" prop:checked=enabled on:change=move |ev| enabled.set(event_target_checked(&ev)) />" Record frames on this tab"</label>
-                <label>"Frames kept per page (each frame of the tab keeps its own) " <input size="9" data-testid="max-frames" prop:value=max_frames on:input=move |ev| max_frames.set(event_target_value(&ev)) /></label>
+                <label>"Frames kept per tab (its iframes included) " <input size="9" data-testid="max-frames" prop:value=max_frames on:input=move |ev| max_frames.set(event_target_value(&ev)) /></label>
                 <label>"Payload kept per frame (KiB) " <input size="6" prop:value=max_payload_kib on:input=move |ev| max_payload_kib.set(event_target_value(&ev)) /></label>
                 <label>"Sites where capture is off (one host per line; their tokens are never buffered)"
                     <textarea rows="2" prop:value=off_sites on:input=move |ev| off_sites.set(event_target_value(&ev))></textarea></label>

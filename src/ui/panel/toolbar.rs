@@ -31,6 +31,28 @@ pub fn Toolbar(live: bool) -> impl IntoView {
             )
         })
     };
+    // What the capture could not keep: frames the relays counted as over the frame cap, and events
+    // that never reached the panel (gaps in a page's sequence numbers). Never silent.
+    let losses = move || {
+        state.read(|s| {
+            let pages = s.session.pages();
+            let (frames, bytes) = pages.iter().fold((0, 0), |(f, b), p| (f + p.dropped_frames, b + p.dropped_bytes));
+            let lost: u64 = pages.iter().map(|p| p.lost()).sum();
+            let mut out = Vec::new();
+            if frames > 0 {
+                let s = if frames == 1 { "" } else { "s" };
+                out.push(format!(
+                    "{frames} frame{s} ({}) not kept: over the frame cap. Raise it in Settings, or Clear.",
+                    crate::ui::format::bytes(bytes)
+                ));
+            }
+            if lost > 0 {
+                let s = if lost == 1 { "" } else { "s" };
+                out.push(format!("{lost} event{s} lost on the way to the panel: reopen the panel to resync."));
+            }
+            out.join(" ")
+        })
+    };
     let toggle_pause = move |_| {
         let paused = !state.paused.get_untracked();
         state.paused.set(paused);
@@ -71,6 +93,7 @@ pub fn Toolbar(live: bool) -> impl IntoView {
             </label>
             <button on:click=move |_| show_settings.update(|s| *s = !*s) data-testid="settings-toggle" aria-expanded=move || show_settings.get().to_string()>"Settings"</button>
             <span class="counts" data-testid="counts">{counts}</span>
+            <span class="warn" data-testid="losses" role="status">{losses}</span>
         </header>
         <Show when=move || show_settings.get()>
             <super::settings::SettingsView on_close=move |_| show_settings.set(false) />
