@@ -105,7 +105,8 @@
   // tab's documents together may therefore pass the cap by at most a second of the other
   // documents' traffic; what does not fit is counted as dropped, as for one document.
   const others = new Map();   // another document's page id -> the frames it stores
-  let othersFrames = 0, usageTimer = 0, reported = 0;
+  let othersFrames = 0;       // their sum, recounted when one changes (ingest reads it per batch)
+  let usageTimer = 0, reported = 0;
   function sendUsage(frames) {
     reported = frames;
     try { chrome.runtime.sendMessage({ v: V, kind: 'usage', page, frames }).catch(() => {}); } catch { /* extension reloaded */ }
@@ -116,8 +117,9 @@
   }
   function heardUsage(m) {
     if (m.page === page || typeof m.page !== 'string' || !Number.isInteger(m.frames) || m.frames < 0) return;
-    othersFrames += m.frames - (others.get(m.page) || 0);
     if (m.frames) others.set(m.page, m.frames); else others.delete(m.page);
+    othersFrames = 0;
+    for (const f of others.values()) othersFrames += f;
   }
   // A document that goes away (or into the back/forward cache) no longer holds its frames.
   addEventListener('pagehide', (e) => { if (e.isTrusted && reported) sendUsage(0); }, true);

@@ -28,6 +28,11 @@ pub fn clock(epoch_ms: f64) -> String {
     format!("{:02}:{:02}:{:02}.{milli:03}", (s / 3600) % 24, (s / 60) % 60, s % 60)
 }
 
+/// `1 frame`, `30 frames`: a count with its noun, plural when it is not one.
+pub fn count(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 pub fn bytes(n: u64) -> String {
     if n < 1024 {
         format!("{n} B")
@@ -49,5 +54,7 @@ mod tests {
         assert_eq!(duration(185_000.0), "3 min 5 s");
         assert_eq!(clock(3_723_004.0), "01:02:03.004");
         assert_eq!(bytes(2048), "2.0 KiB");
+        assert_eq!(count(1, "part"), "1 part");
+        assert_eq!(count(30, "frame"), "30 frames");
     }
 }

@@ -330,14 +330,13 @@ try {
     const n = CASES.find((c) => c[0] === kind && c[1] === Number(size))[2];
     const mbps = (v) => median(runs[v].map((r) => (n * Number(size)) / r[k] / 1000)); // MB/s
     // Ratio per run (same run, interleaved), then the median of the ratios.
-    const ratios = (v) => runs[v].map((r, i) => runs.none[i][k] / r[k]);
-    const others = VARIANTS.filter((v) => v !== 'none');
+    const ratios = Object.fromEntries(VARIANTS.filter((v) => v !== 'none').map((v) => [v, runs[v].map((r, i) => runs.none[i][k] / r[k])]));
     return {
       case: `${dir} ${n} x ${Number(size) >= 1 << 20 ? '1 MiB' : Number(size) >= 1024 ? `${Number(size) / 1024} KiB` : `${size} B`} ${kind}`,
       baselineMBps: mbps('none'),
-      ...Object.fromEntries(others.map((v) => [v, median(ratios(v))])),
+      ...Object.fromEntries(Object.entries(ratios).map(([v, rs]) => [v, median(rs)])),
       // The spread of the per-run ratios: on a small machine it is the noise the medians carry.
-      range: Object.fromEntries(others.map((v) => [v, [Math.min(...ratios(v)), Math.max(...ratios(v))]])),
+      range: Object.fromEntries(Object.entries(ratios).map(([v, rs]) => [v, [Math.min(...rs), Math.max(...rs)]])),
     };
   });
   process.stderr.write('memory after 1,000,000 frames...\n');

@@ -96,7 +96,7 @@ pub fn TokenCard(
     let alg = d.alg().map(|a| format!("alg {a}"));
     let kid = d.kid().map(|k| format!("kid \"{k}\""));
     let sig = d.signature.as_ref().map(|s| format!("signature {} bytes", s.len()));
-    let summary = [Some(format!("{} part{}", d.part_count, if d.part_count == 1 { "" } else { "s" })), alg, kid, sig]
+    let summary = [Some(crate::ui::format::count(d.part_count as u64, "part")), alg, kid, sig]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()

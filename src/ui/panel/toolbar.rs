@@ -1,6 +1,6 @@
 //! Pause, clear, preserve log, export, and the counts.
 
-use crate::{store::PanelState, transport::{send_via, TransportHandle}};
+use crate::{store::PanelState, transport::{send_via, TransportHandle}, ui::format::{bytes, count}};
 use leptos::prelude::*;
 use socketscope_core::schema::{Command, VERSION};
 
@@ -27,7 +27,7 @@ pub fn Toolbar(live: bool) -> impl IntoView {
                 conns.len(),
                 frames,
                 s.schema_errors,
-                crate::ui::format::bytes(wasm_memory_bytes())
+                bytes(wasm_memory_bytes())
             )
         })
     };
@@ -36,19 +36,18 @@ pub fn Toolbar(live: bool) -> impl IntoView {
     let losses = move || {
         state.read(|s| {
             let pages = s.session.pages();
-            let (frames, bytes) = pages.iter().fold((0, 0), |(f, b), p| (f + p.dropped_frames, b + p.dropped_bytes));
+            let (frames, dropped_bytes) = pages.iter().fold((0, 0), |(f, b), p| (f + p.dropped_frames, b + p.dropped_bytes));
             let lost: u64 = pages.iter().map(|p| p.lost()).sum();
             let mut out = Vec::new();
             if frames > 0 {
-                let s = if frames == 1 { "" } else { "s" };
                 out.push(format!(
-                    "{frames} frame{s} ({}) not kept: over the frame cap. Raise it in Settings, or Clear.",
-                    crate::ui::format::bytes(bytes)
+                    "{} ({}) not kept: over the frame cap. Raise it in Settings, or Clear.",
+                    count(frames, "frame"),
+                    bytes(dropped_bytes)
                 ));
             }
             if lost > 0 {
-                let s = if lost == 1 { "" } else { "s" };
-                out.push(format!("{lost} event{s} lost on the way to the panel: reopen the panel to resync."));
+                out.push(format!("{} lost on the way to the panel: reopen the panel to resync.", count(lost, "event")));
             }
             out.join(" ")
         })

@@ -53,8 +53,8 @@ pub fn Analysis(loaded: Loaded, settings: RwSignal<Settings>) -> impl IntoView {
     let frames: usize = model.connections().iter().map(|c| c.frames.len()).sum();
     let n = model.connections().len();
     let summary = format!(
-        "{name} ({kind}): {n} connection{}, {frames} frames{}.",
-        if n == 1 { "" } else { "s" },
+        "{name} ({kind}): {}, {frames} frames{}.",
+        crate::ui::format::count(n as u64, "connection"),
         if imported.redacted { "; tokens were redacted when it was exported" } else { "" }
     );
     let issues: Vec<DiagnosticItem> = imported
@@ -73,7 +73,7 @@ pub fn Analysis(loaded: Loaded, settings: RwSignal<Settings>) -> impl IntoView {
         <div class="analysis-import" data-testid="import-analysis">
             <p data-testid="import-status">{summary}</p>
             {(!issues.is_empty()).then(|| view! {
-                <details data-testid="import-issues"><summary>{format!("{} import issue{}", issues.len(), if issues.len() == 1 { "" } else { "s" })}</summary><DiagnosticsList items=issues /></details>
+                <details data-testid="import-issues"><summary>{crate::ui::format::count(issues.len() as u64, "import issue")}</summary><DiagnosticsList items=issues /></details>
             })}
             <Provider value=state>
                 <SessionView

@@ -124,7 +124,7 @@ pub fn TokenDebugger(#[prop(into)] now: Signal<f64>, #[prop(optional)] settings:
                 }).collect_view()
             });
             view! {
-                <p class="hint" data-testid="token-status">{format!("Found {n} token{} in the {what}.", if n == 1 { "" } else { "s" })}{picks}</p>
+                <p class="hint" data-testid="token-status">{format!("Found {} in the {what}.", crate::ui::format::count(n as u64, "token"))}{picks}</p>
             }.into_any()
         }
     };
