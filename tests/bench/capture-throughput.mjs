@@ -9,6 +9,7 @@
 //   ours     dist/chrome, no panel attached (recording into the relay's buffer)
 //   panel    dist/chrome with a panel attached (events streamed through the background)
 //   naive    a "postMessage every frame" hook (generated into target/bench/naive/), for comparison
+//   floor    (diagnostic) a hook that only reads each message's data: the least any capture costs
 // Chromium is started directly (no Playwright: its Network domain slows WebSocket delivery by
 // 20-75%); the page reports its own timings to the server. Afterwards, memory after 1,000,000
 // frames: the tab's and the extension's JS heap (CDP Runtime.getHeapUsage, attached only after the
@@ -57,6 +58,29 @@ function writeNaiveExtension() {
   })();`);
   writeFileSync(path.join(NAIVE_EXT, 'relay.js'), `const frames = [];
     addEventListener('message', (e) => { if (e.data && e.data.naive) frames.push(e.data); });`);
+  // The floor of any page-level capture (diagnostic variant `floor`): a capturing listener that
+  // reads each message's data, and a send wrapper that does nothing else. Chromium creates the
+  // page's string or ArrayBuffer for a message only when a script reads `data`, which the bench
+  // page itself never does; no hook can record a payload without paying for that.
+  const floor = path.join(OUT, 'floor');
+  mkdirSync(floor, { recursive: true });
+  writeFileSync(path.join(floor, 'manifest.json'), JSON.stringify({
+    manifest_version: 3, name: 'floor hook', version: '1.0',
+    content_scripts: [{ matches: ['<all_urls>'], js: ['hook.js'], world: 'MAIN', run_at: 'document_start', all_frames: true }],
+  }));
+  writeFileSync(path.join(floor, 'hook.js'), `(() => {
+    window[Symbol.for('floor.hook')] = true;
+    const Native = WebSocket;
+    let last = null;
+    const read = (e) => { last = e.data; };
+    window.WebSocket = new Proxy(Native, { construct(t, a, n) {
+      const ws = Reflect.construct(t, a, n);
+      ws.addEventListener('message', read, true);
+      return ws;
+    } });
+    const send = Native.prototype.send;
+    Native.prototype.send = function (d) { last = d; return send.call(this, d); };
+  })();`);
 }
 
 // ---- pages ----
@@ -291,8 +315,9 @@ const server = await startCaptureServer({ record: false });
 mkdirSync(OUT, { recursive: true });
 writeNaiveExtension();
 writeDiagnosticExtensions();
-// Diagnostic variants (BENCH_VARIANTS=none,ours,webrequest,scripts): Socketscope with only its
-// webRequest listeners (no content scripts), or only its content scripts (no webRequest).
+// Diagnostic variants (BENCH_VARIANTS=none,ours,floor,webrequest,scripts): the floor hook above,
+// Socketscope with only its webRequest listeners (no content scripts), or only its content scripts
+// (no webRequest).
 const VARIANTS = (process.env.BENCH_VARIANTS || 'none,ours,panel,naive').split(',');
 function writeDiagnosticExtensions() {
   const manifest = JSON.parse(readFileSync(path.join(CHROME_EXT, 'manifest.json'), 'utf8'));
@@ -313,8 +338,8 @@ try {
     for (const variant of VARIANTS) {
       const r = await runOnce(server, variant, `${variant}-${run}`);
       if (r.results.error) throw new Error(`${variant} run ${run}: ${r.results.error}`);
-      const hooked = r.hooks.includes('Symbol(socketscope.hook)') ? 'ours' : r.hooks.includes('Symbol(naive.hook)') ? 'naive' : 'none';
-      const expect = { none: 'none', ours: 'ours', panel: 'ours', naive: 'naive', webrequest: 'none', scripts: 'ours' }[variant];
+      const hooked = r.hooks.includes('Symbol(socketscope.hook)') ? 'ours' : r.hooks.includes('Symbol(naive.hook)') ? 'naive' : r.hooks.includes('Symbol(floor.hook)') ? 'floor' : 'none';
+      const expect = { none: 'none', ours: 'ours', panel: 'ours', naive: 'naive', floor: 'floor', webrequest: 'none', scripts: 'ours' }[variant];
       if (hooked !== expect) throw new Error(`${variant} run ${run}: page hook is ${hooked}`);
       if (variant === 'panel') {
         if (!r.panelCount || !r.panelCount.frames) throw new Error(`panel run ${run}: the panel received nothing`);
@@ -345,7 +370,7 @@ try {
   const MB = (b) => (b == null ? 'n/a' : `${(b / 1048576).toFixed(1)} MiB`);
   console.log(`\nCapture throughput, page-measured, median of ${RUNS} interleaved runs (ratio = with / without extension; lowest and highest run in brackets)`);
   console.log(`Machine: ${cpus().length} CPUs, load average at start ${load0.map((x) => x.toFixed(1)).join(' ')}, at end ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other work on the machine makes ratios noisy)\n`);
-  const LABEL = { ours: 'Socketscope, no panel', panel: 'Socketscope, panel attached', naive: 'naive postMessage hook', webrequest: 'webRequest only', scripts: 'content scripts only' };
+  const LABEL = { ours: 'Socketscope, no panel', panel: 'Socketscope, panel attached', naive: 'naive postMessage hook', floor: 'read data only (floor)', webrequest: 'webRequest only', scripts: 'content scripts only' };
   const others = VARIANTS.filter((v) => v !== 'none');
   console.log(`| case | baseline MB/s | ${others.map((v) => LABEL[v]).join(' | ')} |`);
   console.log(`|---|---:|${others.map(() => '---:').join('|')}|`);
