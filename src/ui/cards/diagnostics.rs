@@ -67,7 +67,7 @@ impl From<&ProfileProblem> for DiagnosticItem {
 /// Sort by severity, worst first; ties keep their order (the core orders findings the way a
 /// person would fix them).
 pub fn ranked(mut items: Vec<DiagnosticItem>) -> Vec<DiagnosticItem> {
-    items.sort_by(|a, b| b.severity.cmp(&a.severity));
+    items.sort_by_key(|item| std::cmp::Reverse(item.severity));
     items
 }
 
