@@ -372,7 +372,7 @@ pub fn import_session(text: &str) -> Result<Imported, ImportError> {
         let events = p.get("events").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
         let mut parsed = Vec::with_capacity(events.len());
         for (ei, e) in events.iter().enumerate() {
-            match serde_json::from_value::<Sequenced>(e.clone()) {
+            match Sequenced::from_value(e) {
                 Ok(ev) => parsed.push(ev),
                 Err(err) => issues.push(ImportIssue { at: format!("pages[{pi}].events[{ei}]"), problem: format!("skipped: {err}") }),
             }

@@ -9,7 +9,9 @@
 //! fixtures in `core/tests/fixtures/schema/` were captured from the real hook in Chromium, and the
 //! end-to-end test checks that the panel reports zero schema errors on live traffic.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+mod read;
 
 /// Wire protocol version. Bump on any incompatible change to [`Batch`], [`Event`] or [`Command`].
 pub const VERSION: u32 = 1;
@@ -35,7 +37,8 @@ pub struct Batch {
 }
 
 /// An event with the relay's sequence number. `seq` is dense per page: a gap means loss.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Deserialized by hand ([`read`]): see there why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sequenced {
     pub seq: u64,
     #[serde(flatten)]
@@ -83,7 +86,8 @@ pub enum Initiator {
     Server,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The wire's `type` is the variant's name in snake_case. Deserialized by hand ([`read`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A new document started (page load or reload). Starts a page session.
@@ -200,6 +204,25 @@ impl Event {
     }
 }
 
+impl Sequenced {
+    /// Validate one event of a batch (what [`parse_batch_value`] does for each).
+    pub fn from_value(value: &serde_json::Value) -> Result<Sequenced, String> {
+        read::sequenced(value)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sequenced {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        read::sequenced(&serde_json::Value::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        read::event(&serde_json::Value::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
 /// Commands from the panel back to the page, on the same versioned channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "cmd", rename_all = "snake_case")]
@@ -277,9 +300,9 @@ pub fn parse_batch_value(value: serde_json::Value) -> Result<Parsed, SchemaError
     let mut events = Vec::with_capacity(batch.events.len());
     let mut errors = Vec::new();
     for (index, raw) in batch.events.into_iter().enumerate() {
-        match serde_json::from_value::<Sequenced>(raw) {
+        match Sequenced::from_value(&raw) {
             Ok(ev) => events.push(ev),
-            Err(e) => errors.push(SchemaError::Event { index, detail: e.to_string() }),
+            Err(detail) => errors.push(SchemaError::Event { index, detail }),
         }
     }
     Ok(Parsed { tab: batch.tab, page: batch.page, events, errors })
