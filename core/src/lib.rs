@@ -13,3 +13,4 @@ pub mod jwt;
 pub mod session;
 pub mod export;
 pub mod har;
+pub mod json;

@@ -73,7 +73,7 @@ pub const MAX_PAYLOAD: u64 = 16 * 1024 * 1024;
 /// and each fallback is reported.
 pub fn load(text: &str) -> (Settings, Vec<String>) {
     let mut problems = Vec::new();
-    let mut s: Settings = match serde_json::from_str(text) {
+    let mut s: Settings = match crate::json::parse(text) {
         Ok(s) => s,
         Err(e) => {
             problems.push(format!("saved settings could not be read ({e}); using the defaults. Save them again to fix this."));

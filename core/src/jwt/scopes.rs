@@ -88,7 +88,7 @@ impl ScopeMap {
 
     /// Load a map from JSON: `{"operations": [{"operation": "submitOp", "requires": ["doc:write"]}]}`.
     pub fn from_json(text: &str) -> Result<Self, String> {
-        serde_json::from_str(text).map_err(|e| {
+        crate::json::parse(text).map_err(|e| {
             format!("the scope map is not valid ({e}); expected {{\"operations\": [{{\"operation\": \"submitOp\", \"requires\": [\"doc:write\"]}}]}}")
         })
     }

@@ -37,7 +37,7 @@ fn storage() -> Option<web_sys::Storage> {
 
 pub fn load(slot: &str) -> Option<Remembered> {
     let text = storage()?.get_item(slot).ok().flatten()?;
-    serde_json::from_str(&text).ok()
+    socketscope_core::json::parse(&text).ok()
 }
 
 /// Stores the key; the error says why it could not (storage off or full).

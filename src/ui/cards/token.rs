@@ -277,7 +277,7 @@ fn outcome_text(o: &str) -> (&'static str, &'static str) {
 /// `KeyInput` as JSON, as the verify module takes it.
 #[cfg(feature = "inline-verify")]
 fn verify_here(token: &str, key: &str, now_ms: f64) -> Result<String, String> {
-    let key: KeyInput = serde_json::from_str(key).map_err(|e| e.to_string())?;
+    let key: KeyInput = socketscope_core::json::parse(key).map_err(|e| e.to_string())?;
     let opts = socketscope_core::jwt::VerifyOptions { now_ms, leeway_s: 0 };
     serde_json::to_string(&socketscope_core::jwt::verify(token, &key, &opts)).map_err(|e| e.to_string())
 }
@@ -303,7 +303,7 @@ async fn verify_in_module(token: String, key: String, now_ms: f64) -> Result<Str
 /// The verifier's JSON as what the box shows, or why there is no answer.
 fn read_reply(answer: Result<String, String>) -> Result<Reply, String> {
     let json = answer?;
-    serde_json::from_str::<Reply>(&json).map_err(|_| {
+    socketscope_core::json::parse::<Reply>(&json).map_err(|_| {
         serde_json::from_str::<serde_json::Value>(&json)
             .ok()
             .and_then(|v| v.get("error").and_then(Value::as_str).map(String::from))
