@@ -85,8 +85,11 @@ pub fn ms_from_iso(s: &str) -> Option<f64> {
         while b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
         }
-        let digits = std::str::from_utf8(&b[start..i]).ok()?;
-        frac = format!("0.{digits}").parse::<f64>().ok()? * 1000.0;
+        // Integer arithmetic on at most 9 digits (nanoseconds): parsing text as f64 would pull
+        // core's float parser and its 10 KB table into the panel's wasm for this one fraction.
+        let digits = &b[start..i.min(start + 9)];
+        let n = digits.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+        frac = n as f64 * 1000.0 / 10u64.pow(digits.len() as u32) as f64;
     }
     let offset_min = match b.get(i) {
         Some(b'Z' | b'z') if i + 1 == b.len() => 0,
@@ -294,7 +297,8 @@ impl SocketAcc {
 fn num(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
+        // A number written as a string: read with serde_json's number parser (JSON syntax).
+        Value::String(s) => serde_json::from_str::<Value>(s.trim()).ok()?.as_f64(),
         _ => None,
     }
 }
@@ -434,6 +438,10 @@ mod tests {
         assert_eq!(iso_from_ms(1_700_000_000_123.0), "2023-11-14T22:13:20.123Z");
         assert_eq!(ms_from_iso("2023-11-14T23:13:20.123+01:00"), Some(1_700_000_000_123.0));
         assert_eq!(ms_from_iso("2023-11-14T22:13:20Z"), Some(1_700_000_000_000.0));
+        assert_eq!(ms_from_iso("2023-11-14T22:13:20.5Z"), Some(1_700_000_000_500.0));
+        // Sub-millisecond digits are kept (to nanoseconds; further digits are ignored).
+        let t = ms_from_iso("2023-11-14T22:13:20.1234567891Z").unwrap();
+        assert!((t - 1_700_000_000_123.456_789).abs() < 1e-3, "{t}");
         assert_eq!(ms_from_iso("not a date"), None);
         assert_eq!(ms_from_iso("2023-13-01T00:00:00Z"), None);
     }
