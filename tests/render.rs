@@ -153,6 +153,10 @@ fn regex_filter_judges_each_frame_alone_in_the_browser_engine() {
     assert_eq!(pick("/^😀/"), vec![1]);
     assert_eq!(pick("/^x$/"), vec![3]);
     assert_eq!(pick("/école/i"), vec![4], "Unicode case folding");
+    // Plain non-ASCII text is searched by the same engine, ignoring Unicode case.
+    assert_eq!(pick("école"), vec![4], "plain text folds Unicode case");
+    assert_eq!(pick("É"), vec![0, 4]);
+    assert_eq!(pick("-É"), vec![1, 2, 3, 5]);
     assert_eq!(pick(r#"/"id":1\d{3},/"#), vec![5]);
     assert_eq!(pick("-/x/"), vec![0, 2, 4, 5]);
     // JavaScript syntax, and its own error message for a bad pattern.

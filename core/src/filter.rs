@@ -124,8 +124,17 @@ impl Filter {
             })?;
             let literal = required_literal(pattern, ignore_case).map(|text| Literal { text, ignore_case });
             TextMatch::Regex { re: Arc::from(re), literal }
+        } else if raw.is_ascii() {
+            TextMatch::Substring(raw.to_ascii_lowercase())
         } else {
-            TextMatch::Substring(raw.to_lowercase())
+            // Non-ASCII text is searched by the engine, as an escaped literal that ignores case: the
+            // browser's RegExp (`iu`) folds Unicode case itself, and folding here would bring core's
+            // Unicode case tables into the panel's wasm (18 KB, 8 KB gzipped). regex-lite (native
+            // builds) folds ASCII only.
+            let pattern = escape(raw);
+            let re = compile(&pattern, true).map_err(|e| FilterError(format!("the text \"{raw}\" cannot be searched: {e}")))?;
+            let literal = required_literal(&pattern, true).map(|text| Literal { text, ignore_case: true });
+            TextMatch::Regex { re: Arc::from(re), literal }
         };
         Ok(Filter { text, negate, spec })
     }
@@ -208,6 +217,19 @@ impl Filter {
         }
         true
     }
+}
+
+/// `text` as a regex that matches exactly it, in both dialects (JavaScript with `u`, regex-lite):
+/// only syntax characters are escaped, since the `u` flag rejects escapes of anything else.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if "\\^$.|?*+()[]{}".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `/pattern/flags` -> (pattern, flags).
@@ -322,33 +344,31 @@ pub fn lite_regex(pattern: &str, case_insensitive: bool) -> Result<Box<dyn Regex
     Ok(Box::new(Lite(re)))
 }
 
-/// ASCII-fast case-insensitive search; `needle` is already lower-case.
+/// ASCII case-insensitive search; `needle` is ASCII and already lower-case (non-ASCII text goes to
+/// the engine). Bytes of multi-byte characters never equal an ASCII byte, so any `hay` works.
 fn contains_ignore_case(hay: &str, needle: &str) -> bool {
-    if needle.is_ascii() {
-        let (h, n) = (hay.as_bytes(), needle.as_bytes());
-        let Some((&first, rest)) = n.split_first() else { return true };
-        if n.len() > h.len() {
-            return false;
-        }
-        // Find the first byte (either case) with a tight loop, then compare the rest there.
-        let last_start = h.len() - n.len();
-        let mut i = 0;
-        while i <= last_start {
-            match h[i..=last_start].iter().position(|b| b.to_ascii_lowercase() == first) {
-                None => return false,
-                Some(p) => {
-                    let at = i + p;
-                    if h[at + 1..at + n.len()].iter().zip(rest).all(|(a, b)| a.to_ascii_lowercase() == *b) {
-                        return true;
-                    }
-                    i = at + 1;
+    debug_assert!(needle.is_ascii());
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else { return true };
+    if n.len() > h.len() {
+        return false;
+    }
+    // Find the first byte (either case) with a tight loop, then compare the rest there.
+    let last_start = h.len() - n.len();
+    let mut i = 0;
+    while i <= last_start {
+        match h[i..=last_start].iter().position(|b| b.to_ascii_lowercase() == first) {
+            None => return false,
+            Some(p) => {
+                let at = i + p;
+                if h[at + 1..at + n.len()].iter().zip(rest).all(|(a, b)| a.to_ascii_lowercase() == *b) {
+                    return true;
                 }
+                i = at + 1;
             }
         }
-        false
-    } else {
-        hay.to_lowercase().contains(needle)
     }
+    false
 }
 
 #[cfg(test)]
@@ -372,6 +392,25 @@ mod tests {
         assert!(!filter(r"/^code$/").matches(&facts("code 4001")));
         assert!(filter("/CODE/i").matches(&facts("code 4001")));
         assert!(filter("/unterminated").matches(&facts("x /unterminated y")));
+    }
+
+    /// Non-ASCII plain text goes to the engine as a literal that ignores case (the browser's RegExp
+    /// then folds Unicode case: tests/render.rs checks that in Chromium). Syntax characters are
+    /// escaped, so the text is never read as a pattern.
+    #[test]
+    fn non_ascii_text_is_an_escaped_case_insensitive_literal_for_the_engine() {
+        fn expect_literal(pattern: &str, case_insensitive: bool) -> Result<Box<dyn Regex>, String> {
+            assert!(case_insensitive, "plain text ignores case");
+            assert_eq!(pattern, r"café\.\(\$\)\[x\]\{2\}\|\?\*\+\^\\/");
+            lite_regex(pattern, case_insensitive)
+        }
+        let text = r"café.($)[x]{2}|?*+^\/";
+        let f = Filter::with_regex(FilterSpec { text: text.into(), ..Default::default() }, expect_literal).unwrap();
+        assert!(f.matches(&facts(&format!("say {text}!"))));
+        assert!(f.matches(&facts(&format!("SAY {}", text.replace("caf", "CAF")))), "ASCII letters in either case");
+        assert!(!f.matches(&facts("café-($)[x]xx|?*+^\\/")), "a '.' in the text is not a wildcard");
+        let negated = filter("-né");
+        assert!(negated.matches(&facts("ne")) && !negated.matches(&facts("un né")));
     }
 
     #[test]

@@ -22,9 +22,9 @@ enum Category {
 }
 
 fn category(ex: &CloseExplanation) -> Category {
-    let mut words: Vec<String> = ex.matches.iter().map(|m| m.entry.name.to_lowercase()).collect();
+    let mut words: Vec<String> = ex.matches.iter().map(|m| m.entry.name.to_ascii_lowercase()).collect();
     if let Some(s) = ex.standard {
-        words.push(s.name.to_lowercase());
+        words.push(s.name.to_ascii_lowercase());
     }
     let any = |keys: &[&str]| words.iter().any(|w| keys.iter().any(|k| w.contains(k)));
     if any(&["origin", "cors"]) {

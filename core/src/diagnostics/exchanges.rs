@@ -38,7 +38,7 @@ enum TokenError {
 }
 
 fn classify(reason: &str) -> ErrorKind {
-    let r = reason.to_lowercase().replace([' ', '-'], "_");
+    let r = reason.to_ascii_lowercase().replace([' ', '-'], "_");
     if r.contains("not_authenticated") || r.contains("unauthenticated") {
         ErrorKind::NotAuthenticated
     } else if r.contains("invalid_signature") || r.contains("bad_signature") {
@@ -464,7 +464,7 @@ fn error_reply(model: &Model, c: &Connection, x: &Exchange, reply: u32, reason: 
     let mut evidence: Vec<Evidence> = Vec::new();
     evidence.extend(ev(model, c, x.request, format!("{op} sent")));
     evidence.extend(ev(model, c, reply, format!("error {reason}")));
-    let next = if reason.to_lowercase().contains("session not found") {
+    let next = if reason.to_ascii_lowercase().contains("session not found") {
         "The server-side session for this topic is not running (never started, or crashed): check the server's \
          session registry for it (e.g. Registry.lookup for the tenant and document) and its crash logs, and start it \
          before clients join."
