@@ -188,6 +188,12 @@ pub struct PageEvents {
     pub events: Vec<Sequenced>,
 }
 
+/// Sort timed events by time. Stable: events with equal times keep their causal order (socket
+/// before state...). One function for the exports and the HAR import, so one sort in the wasm.
+pub(crate) fn in_time_order(events: &mut [(f64, Event)]) {
+    events.sort_by(|a, b| a.0.total_cmp(&b.0));
+}
+
 /// The model as schema events, page by page (redacted if asked).
 pub fn model_events(model: &Model, redact: bool) -> Vec<PageEvents> {
     let mut pages: Vec<(PageEvents, Vec<(f64, Event)>)> = model
@@ -256,8 +262,7 @@ pub fn model_events(model: &Model, redact: bool) -> Vec<PageEvents> {
     pages
         .into_iter()
         .map(|(mut p, mut evs)| {
-            // Stable: events with equal times keep their causal order (socket before state...).
-            evs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            in_time_order(&mut evs);
             p.events = evs
                 .into_iter()
                 .enumerate()

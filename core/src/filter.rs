@@ -171,25 +171,24 @@ impl Filter {
         let TextMatch::Regex { re, literal } = &self.text else {
             return frames.into_iter().filter(|(_, f)| self.matches(f)).map(|(i, _)| i).collect();
         };
-        let mut out = Vec::new();
-        let (mut asked, mut texts) = (Vec::new(), Vec::new());
+        // Frames still in the running, in the order given: `(i, true)` is kept already, `(i, false)`
+        // waits for the engine's answer. Nothing is reordered, so the result needs no sort.
+        let (mut pending, mut texts) = (Vec::new(), Vec::new());
         for (i, f) in frames {
             if !self.structure_matches(&f) {
                 continue;
             }
             if literal.as_ref().is_some_and(|l| !l.found_in(f.text)) {
                 if self.negate {
-                    out.push(i);
+                    pending.push((i, true));
                 }
                 continue;
             }
-            asked.push(i);
+            pending.push((i, false));
             texts.push(f.text);
         }
-        let hits = re.is_match_many(&texts);
-        out.extend(asked.iter().zip(hits).filter(|(_, hit)| *hit != self.negate).map(|(i, _)| *i));
-        out.sort_unstable();
-        out
+        let mut hits = re.is_match_many(&texts).into_iter();
+        pending.into_iter().filter(|&(_, decided)| decided || hits.next().is_some_and(|hit| hit != self.negate)).map(|(i, _)| i).collect()
     }
 
     /// Every criterion but the text.

@@ -419,7 +419,7 @@ pub fn import_har(text: &str) -> Result<Imported, ImportError> {
             }));
         }
     }
-    events.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::export::in_time_order(&mut events);
     let events: Vec<Sequenced> = events.into_iter().enumerate().map(|(i, (_, event))| Sequenced { seq: i as u64 + 1, event }).collect();
     let mut model = Model::new(ModelConfig::default());
     model.ingest_batch(&schema::Parsed { tab: None, page: "har".into(), events, errors: Vec::new() });

@@ -20,7 +20,7 @@ pub mod facts;
 pub mod severity;
 mod topics;
 
-pub use severity::Severity;
+pub use severity::{rank_by_severity, Severity};
 
 use crate::close_codes::Profile;
 use crate::jwt::{InspectOptions, TokenLocation};
@@ -213,6 +213,5 @@ pub fn diagnose_connection(model: &Model, conn: ConnId, ctx: &Context) -> Vec<Di
     close::rules(model, c, ctx, &mut out);
     exchanges::rules(model, c, ctx, &mut out);
     topics::rules(model, c, &mut out);
-    out.sort_by_key(|d| std::cmp::Reverse(d.severity));
-    out
+    severity::rank_by_severity(out, |d| d.severity)
 }

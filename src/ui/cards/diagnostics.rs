@@ -66,9 +66,8 @@ impl From<&ProfileProblem> for DiagnosticItem {
 
 /// Sort by severity, worst first; ties keep their order (the core orders findings the way a
 /// person would fix them).
-pub fn ranked(mut items: Vec<DiagnosticItem>) -> Vec<DiagnosticItem> {
-    items.sort_by_key(|item| std::cmp::Reverse(item.severity));
-    items
+pub fn ranked(items: Vec<DiagnosticItem>) -> Vec<DiagnosticItem> {
+    socketscope_core::diagnostics::rank_by_severity(items, |item| item.severity)
 }
 
 /// Findings ranked by severity (errors first), each with its message and evidence links.
