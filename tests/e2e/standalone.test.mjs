@@ -9,7 +9,7 @@
 //   - after load the page makes no network request at all, and stores nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateKeyPairSync, createSign } from 'node:crypto';
 import { launch, shot, ROOT, ARTIFACTS } from './lib/browser.mjs';
@@ -269,6 +269,32 @@ test('a Chrome-shaped HAR of the demo app is imported and analysed offline', asy
   await view.getByRole('tab', { name: 'Topics' }).click();
   await view.locator('[data-testid=lane]', { hasText: cfg.phoenix.topic }).waitFor();
   await shot(page, 'standalone-har');
+
+  // Both exports of what was imported, tokens redacted (the default): the same sockets and
+  // frames, no token left, and the status line gives the saved file's size.
+  const save = async (testid) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), view.locator(`[data-testid=${testid}]`).click()]);
+    const text = readFileSync(await download.path(), 'utf8');
+    const name = download.suggestedFilename();
+    const saved = `Saved ${name} (${Buffer.byteLength(text)} bytes, tokens redacted).`;
+    await view.locator('[data-testid=problems]', { hasText: saved }).waitFor();
+    return { name, text, json: JSON.parse(text) };
+  };
+  const tokens = [...entries.map(tokenOf).filter(Boolean), cfg.phoenix.token];
+  const input = JSON.stringify(har);
+  assert.ok(tokens.length >= 3 && tokens.every((t) => input.includes(t.split('.')[2])), 'the imported HAR carries the tokens');
+  const noTokens = (file) => tokens.forEach((t) => assert.ok(!file.text.includes(t.split('.')[2]), `a token's signature is in ${file.name}`));
+  const shape = (es) => es.map((e) => `${new URL(e.request.url).pathname} ${messages(e)}`).sort();
+  const exportedHar = await save('export-har');
+  assert.equal(exportedHar.name, 'socketscope.har');
+  assert.deepEqual(shape(exportedHar.json.log.entries), shape(entries), 'each socket with its frame count');
+  noTokens(exportedHar);
+  const session = await save('export-session');
+  assert.equal(session.name, 'socketscope-session.json');
+  const events = session.json.pages.flatMap((p) => p.events);
+  assert.equal(events.filter((e) => e.type === 'frame').length, total);
+  assert.equal(events.filter((e) => e.type === 'socket').length, 3);
+  noTokens(session);
 
   assertNoTraffic(requests);
   assertNoErrors(errors);
