@@ -33,19 +33,22 @@ if (mode !== 'standalone' && tab !== null) {
   const { createTransport } = await import('./transport.js');
   transport = createTransport(tab);
 }
-// Signature verification (the crypto crates) is a wasm module of its own (verify/), imported on the
-// first Verify click so the panel's startup wasm stays small. The verify box calls this; it answers
-// the core's Verification as JSON.
-let verifier = null;
-globalThis.socketscopeVerify = async (token, key, nowMs, leewayS) => {
-  verifier ??= import('./verify.js').then(async (m) => {
-    await m.default({ module_or_path: './verify_bg.wasm' });
+// Code the first screen does not need is in wasm modules of their own, imported on first use so the
+// panel's startup wasm stays small: signature verification (verify/: the crypto crates) and HAR
+// import and export (har/). The panel calls `socketscopeModule(name, fn, ...args)`; each function
+// answers with text (JSON).
+const loaders = { verify: () => import('./verify.js'), har: () => import('./har.js') };
+const modules = {};
+globalThis.socketscopeModule = async (name, fn, ...args) => {
+  if (!Object.hasOwn(loaders, name)) throw new Error(`no module "${name}"`);
+  modules[name] ??= loaders[name]().then(async (m) => {
+    await m.default({ module_or_path: `./${name}_bg.wasm` });
     return m;
   });
   try {
-    return (await verifier).verify(token, key, nowMs, leewayS);
+    return (await modules[name])[fn](...args);
   } catch (e) {
-    verifier = null; // try again on the next click
+    delete modules[name]; // try again next time
     throw e;
   }
 };

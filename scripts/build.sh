@@ -24,10 +24,10 @@ trunk build --release --offline >target/trunk-build.log 2>&1 || { cat target/tru
 wasm=target/trunk/socketscope_bg.wasm
 scripts/wasm-opt.sh "$wasm" "$wasm"
 
-# The lazily loaded verify module (verify.js + verify_bg.wasm) is built by Trunk's post_build hook,
-# scripts/build-verify.sh, so `trunk serve` has it too.
+# The lazily loaded modules (verify.js + verify_bg.wasm, har.js + har_bg.wasm) are built by Trunk's
+# post_build hook, scripts/build-modules.sh, so `trunk serve` has them too.
 
-panel_files=(boot.js socketscope.js socketscope_bg.wasm verify.js verify_bg.wasm)
+panel_files=(boot.js socketscope.js socketscope_bg.wasm verify.js verify_bg.wasm har.js har_bg.wasm)
 css=$(cd target/trunk && ls *.css)
 rm -rf dist && mkdir -p dist/web dist/chrome dist/firefox
 
@@ -53,7 +53,9 @@ done
 
 raw=$(stat -c %s "$wasm"); gz=$(gzip -9c "$wasm" | wc -c); js=$(gzip -9c target/trunk/socketscope.js | wc -c)
 log "panel wasm: $raw bytes raw, $gz bytes gzipped; glue js: $js bytes gzipped"
-vwasm=target/trunk/verify_bg.wasm
-vraw=$(stat -c %s "$vwasm"); vgz=$(gzip -9c "$vwasm" | wc -c); vjs=$(gzip -9c target/verify/verify.js | wc -c)
-log "verify module (loaded on first Verify): $vraw bytes raw, $vgz bytes gzipped; its js: $vjs bytes gzipped"
+for m in "verify:first Verify" "har:first HAR import or export"; do
+  name=${m%%:*}; mwasm=target/trunk/${name}_bg.wasm
+  mraw=$(stat -c %s "$mwasm"); mgz=$(gzip -9c "$mwasm" | wc -c); mjs=$(gzip -9c "target/$name/$name.js" | wc -c)
+  log "$name module (loaded on ${m#*:}): $mraw bytes raw, $mgz bytes gzipped; its js: $mjs bytes gzipped"
+done
 log "dist/chrome dist/firefox dist/web dist/socketscope-chrome.zip dist/socketscope-firefox.zip"

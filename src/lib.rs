@@ -2,6 +2,7 @@
 //! thin browser glue. All interpretation lives in `socketscope-core`; this crate only shows it.
 
 pub mod mode;
+pub mod modules;
 pub mod perf;
 pub mod regex;
 pub mod store;

@@ -312,7 +312,7 @@ pub fn export_session(model: &Model, opts: &ExportOptions) -> String {
 }
 
 /// A problem found while importing; the rest of the file was still imported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportIssue {
     /// Where: `pages[0].events[12]`, `log.entries[3]._webSocketMessages[7]`.
     pub at: String,

@@ -15,9 +15,10 @@
 //! Socketscope-only facts (the close code, the socket id, the detected protocol) travel in an
 //! `_socketscope` member, which Chrome ignores and the import here reads back.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::export::{model_events, ExportOptions, ImportError, ImportIssue, Imported};
+use crate::export::{export_session, import_session, model_events, ExportOptions, ImportError, ImportIssue, Imported};
 use crate::protocols::Direction;
 use crate::schema::{self, Event, Initiator, Opcode, ReadyState, Sequenced};
 use crate::session::{Model, ModelConfig};
@@ -303,6 +304,27 @@ fn num(v: &Value) -> Option<f64> {
     }
 }
 
+/// A HAR as a session file, with what its import reported: what the panel's HAR module
+/// (`har/`, loaded on first use) hands back, so the panel itself only reads session files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HarAsSession {
+    pub session: String,
+    pub issues: Vec<ImportIssue>,
+}
+
+/// Import a HAR and write it as a session file (tokens kept: nothing is exported yet).
+pub fn session_from_har(text: &str, now_ms: f64) -> Result<HarAsSession, ImportError> {
+    let imported = import_har(text)?;
+    let session = export_session(&imported.model, &ExportOptions { redact: false, now: now_ms });
+    Ok(HarAsSession { session, issues: imported.issues })
+}
+
+/// A session file as a HAR ([`export_har`] of the session it holds), pretty-printed.
+pub fn har_from_session(text: &str, opts: &ExportOptions) -> Result<String, ImportError> {
+    let imported = import_session(text)?;
+    Ok(serde_json::to_string_pretty(&export_har(&imported.model, opts)).unwrap_or_default())
+}
+
 /// Import a HAR log: every WebSocket entry becomes a connection. Entries Chrome itself would
 /// reject, and messages it would skip, are reported as issues; everything else is imported.
 pub fn import_har(text: &str) -> Result<Imported, ImportError> {
@@ -441,7 +463,7 @@ mod tests {
         assert_eq!(ms_from_iso("2023-11-14T22:13:20.5Z"), Some(1_700_000_000_500.0));
         // Sub-millisecond digits are kept (to nanoseconds; further digits are ignored).
         let t = ms_from_iso("2023-11-14T22:13:20.1234567891Z").unwrap();
-        assert!((t - 1_700_000_000_123.456_789).abs() < 1e-3, "{t}");
+        assert!((t - 1_700_000_000_123.457).abs() < 1e-3, "{t}");
         assert_eq!(ms_from_iso("not a date"), None);
         assert_eq!(ms_from_iso("2023-13-01T00:00:00Z"), None);
     }

@@ -133,9 +133,7 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        let mut s = Settings::default();
-        s.preserve_log = true;
-        s.capture_off_sites.push("bank.example".into());
+        let s = Settings { preserve_log: true, capture_off_sites: vec!["bank.example".into()], ..Default::default() };
         let (back, problems) = load(&serde_json::to_string(&s).unwrap());
         assert_eq!(back, s);
         assert!(problems.is_empty());

@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use socketscope_core::close_codes::{parse_project_profile, Profile};
 use socketscope_core::diagnostics::{self, diagnose_connection, Context, Diagnosis, Evidence as Proof};
 use socketscope_core::export::{export_session, ExportOptions};
-use socketscope_core::har::export_har;
 use socketscope_core::jwt::{self, scopes::OperationScopes, InspectOptions, Inspection, Moments, ScopeMap};
 use socketscope_core::schema::Direction;
 use socketscope_core::session::{ConnId, Connection, FrameRef, Model};
@@ -190,21 +189,28 @@ pub enum ExportKind {
 }
 
 /// Save the whole capture as a Socketscope session file or a Chrome-compatible HAR, redacted
-/// unless the user turned redaction off.
+/// unless the user turned redaction off. A HAR is the session file converted by the HAR module
+/// (`har/`, loaded on first use).
 pub fn export(state: PanelState, kind: ExportKind) {
     let redact = state.settings.with_untracked(|s| s.redact_exports);
     let opts = ExportOptions { redact, now: js_sys::Date::now() };
-    let (name, mime, text) = state.store.with_value(|s| match kind {
-        ExportKind::Session => ("socketscope-session.json", "application/json", export_session(&s.session, &opts)),
-        ExportKind::Har => (
-            "socketscope.har",
-            "application/json",
-            serde_json::to_string_pretty(&export_har(&s.session, &opts)).unwrap_or_default(),
-        ),
-    });
-    let note = if redact { "tokens redacted" } else { "tokens NOT redacted: treat the file as a secret" };
-    state.status.set(match crate::ui::download::save_text(name, mime, &text) {
-        Ok(()) => format!("Saved {name} ({} bytes, {note}).", text.len()),
-        Err(e) => format!("Could not save {name}: {e}"),
-    });
+    let session = state.store.with_value(|s| export_session(&s.session, &opts));
+    let saved = move |name: &str, text: Result<String, String>| {
+        let note = if redact { "tokens redacted" } else { "tokens NOT redacted: treat the file as a secret" };
+        state.status.set(match text.and_then(|text| crate::ui::download::save_text(name, "application/json", &text).map(|()| text.len())) {
+            Ok(bytes) => format!("Saved {name} ({bytes} bytes, {note})."),
+            Err(e) => format!("Could not save {name}: {e}"),
+        });
+    };
+    match kind {
+        ExportKind::Session => saved("socketscope-session.json", Ok(session)),
+        ExportKind::Har => {
+            state.status.set("Writing the HAR…".into());
+            wasm_bindgen_futures::spawn_local(async move {
+                let args = [session.into(), redact.into(), opts.now.into()];
+                let har = crate::modules::call_for::<String>("har", "har_from_session", &args).await;
+                saved("socketscope.har", har.map_err(|e| format!("the HAR module could not be loaded ({e}); reload the panel and try again")).and_then(|r| r));
+            });
+        }
+    }
 }

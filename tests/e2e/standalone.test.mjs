@@ -158,9 +158,10 @@ async function captureDemoHar() {
 // The page's own files; Chromium itself also asks for /favicon.ico (not the page's doing).
 const OWN_FILES = ['/', '/panel.css', '/cards.css', '/boot.js', '/socketscope.js', '/socketscope_bg.wasm'];
 const BROWSER_FETCHES = ['/favicon.ico'];
-// Signature verification is its own module, imported on the first Verify click (boot.js): after
-// load, these and nothing else, and only in a test that clicks Verify.
+// Signature verification and HAR import and export are modules of their own, imported on first
+// use (boot.js): after load, these and nothing else, and only in a test that uses them.
 const LAZY_VERIFY = ['/verify.js', '/verify_bg.wasm'];
+const LAZY_HAR = ['/har.js', '/har_bg.wasm'];
 
 /**
  * Open the standalone page and record every request it makes, before and after `load`, both as
@@ -296,7 +297,9 @@ test('a Chrome-shaped HAR of the demo app is imported and analysed offline', asy
   assert.equal(events.filter((e) => e.type === 'socket').length, 3);
   noTokens(session);
 
-  assertNoTraffic(requests);
+  // The HAR module was fetched once, for the import, and reused for the export.
+  assert.deepEqual(requests.servedAfterLoad(), LAZY_HAR);
+  assertNoTraffic(requests, LAZY_HAR);
   assertNoErrors(errors);
   await page.close();
 });

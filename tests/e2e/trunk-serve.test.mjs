@@ -1,5 +1,5 @@
 // The standalone page also works from `trunk serve` (the development server), including the
-// signature-verification module, which Trunk's post_build hook builds (scripts/build-verify.sh).
+// signature-verification module, which Trunk's post_build hook builds (scripts/build-modules.sh).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';

@@ -282,22 +282,11 @@ fn verify_here(token: &str, key: &str, now_ms: f64) -> Result<String, String> {
     serde_json::to_string(&socketscope_core::jwt::verify(token, &key, &opts)).map_err(|e| e.to_string())
 }
 
-/// Run the core's `jwt::verify` in the verify module (verify/): boot.js's `socketscopeVerify`
-/// imports `./verify.js` on the first call, so the crypto is not in the startup wasm.
+/// Run the core's `jwt::verify` in the verify module (verify/), imported on the first call, so the
+/// crypto is not in the startup wasm.
 #[cfg(not(feature = "inline-verify"))]
 async fn verify_in_module(token: String, key: String, now_ms: f64) -> Result<String, String> {
-    use wasm_bindgen::{JsCast, JsValue};
-    let why = |e: JsValue| {
-        e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| format!("{e:?}"))
-    };
-    let f = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("socketscopeVerify"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or_else(|| "this page has no verifier (socketscopeVerify, set by boot.js)".to_string())?;
-    let args = js_sys::Array::of4(&token.into(), &key.into(), &now_ms.into(), &0.0.into());
-    let promise = f.apply(&JsValue::NULL, &args).map_err(why)?;
-    let answer = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&promise)).await.map_err(why)?;
-    answer.as_string().ok_or_else(|| "the verifier answered with something other than text".to_string())
+    crate::modules::call("verify", "verify", &[token.into(), key.into(), now_ms.into(), 0.0.into()]).await
 }
 
 /// The verifier's JSON as what the box shows, or why there is no answer.

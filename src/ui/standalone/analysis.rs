@@ -9,7 +9,7 @@ use leptos::context::Provider;
 use leptos::prelude::*;
 use socketscope_core::diagnostics::Severity;
 use socketscope_core::export::{import_session, ImportError, Imported};
-use socketscope_core::har::import_har;
+use socketscope_core::har::HarAsSession;
 use socketscope_core::settings::Settings;
 
 /// A file the user dropped, imported by the core.
@@ -20,27 +20,38 @@ pub struct Loaded {
 }
 
 /// Import `text` as a Socketscope session or a Chrome HAR, whichever it is; the error says what
-/// the file is not and what to drop instead.
-pub fn import(name: &str, text: &str) -> Result<Loaded, String> {
-    let session = match import_session(text) {
+/// the file is not and what to drop instead. A HAR is converted to a session file by the HAR module
+/// (`har/`, loaded on first use), so the panel itself only reads session files.
+pub async fn import(name: &str, text: String) -> Result<Loaded, String> {
+    let session = match import_session(&text) {
         Ok(imported) => return Ok(Loaded { name: name.into(), kind: "Socketscope session", imported }),
         Err(e) => e,
     };
-    let har = match import_har(text) {
-        Ok(imported) => return Ok(Loaded { name: name.into(), kind: "HAR", imported }),
-        Err(e) => e,
-    };
-    Err(match &session {
-        ImportError::NotJson(e) => format!(
-            "{name} is not JSON ({e}). Drop a .har file saved from Chrome's Network panel, or a session exported from Socketscope."
-        ),
-        ImportError::NewerVersion { .. } => format!("{name}: {session}."),
-        ImportError::WrongFormat(_) => format!(
+    match &session {
+        ImportError::NotJson(e) => {
+            return Err(format!(
+                "{name} is not JSON ({e}). Drop a .har file saved from Chrome's Network panel, or a session exported from Socketscope."
+            ))
+        }
+        ImportError::NewerVersion { .. } => return Err(format!("{name}: {session}.")),
+        ImportError::WrongFormat(_) => {}
+    }
+    let args = [text.into(), js_sys::Date::now().into()];
+    let har = crate::modules::call_for::<HarAsSession>("har", "session_from_har", &args)
+        .await
+        .map_err(|e| format!("{name}: the HAR reader could not be loaded ({e}). Reload the page and drop the file again."))?;
+    match har {
+        Ok(converted) => {
+            let mut imported = import_session(&converted.session).map_err(|e| format!("{name}: the HAR was read, but not its session ({e})."))?;
+            imported.issues.splice(0..0, converted.issues);
+            Ok(Loaded { name: name.into(), kind: "HAR", imported })
+        }
+        Err(har) => Err(format!(
             "{name} is JSON but neither a {} nor a {}. Drop a .har saved from Chrome (Network › Save all as HAR with content) or a Socketscope session export.",
             session.to_string().trim_start_matches("not a "),
-            har.to_string().trim_start_matches("not a ")
-        ),
-    })
+            har.trim_start_matches("not a ")
+        )),
+    }
 }
 
 /// One imported file: a summary line, the import issues, then the panel's session view over it.

@@ -1,7 +1,7 @@
 //! Offline analysis: drop a Chrome HAR (with `_webSocketMessages`) or a Socketscope session export.
 //! The file is read in the page; nothing is uploaded or stored.
 
-use super::analysis::{import, Analysis};
+use super::analysis::{import, Analysis, Loaded};
 use super::files::read_text;
 use leptos::prelude::*;
 use socketscope_core::settings::Settings;
@@ -11,10 +11,23 @@ use wasm_bindgen::JsCast;
 /// settings (project close-code profiles, required claims, operation map).
 #[component]
 pub fn ImportZone(settings: RwSignal<Settings>) -> impl IntoView {
-    // The file's name and text; the import runs when the view is built (the model is not Clone-cheap).
-    let file = RwSignal::new(None::<(String, Result<String, String>)>);
+    // The last import's outcome waits here until the view takes it (a model is not cheap to clone);
+    // `imports` counts them, so the view is rebuilt once per file.
+    let outcome = StoredValue::new_local(None::<Result<Loaded, String>>);
+    let imports = RwSignal::new(0u32);
     let over = RwSignal::new(false);
-    let take = move |f: web_sys::File| read_text(f, move |name, r| file.set(Some((name, r))));
+    let take = move |f: web_sys::File| {
+        read_text(f, move |name, text| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = match text {
+                    Ok(text) => import(&name, text).await,
+                    Err(e) => Err(format!("{name}: {e}")),
+                };
+                outcome.set_value(Some(result));
+                imports.update(|n| *n += 1);
+            })
+        })
+    };
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         over.set(false);
@@ -40,10 +53,13 @@ pub fn ImportZone(settings: RwSignal<Settings>) -> impl IntoView {
                 <input type="file" data-testid="import-file" accept=".har,.json,application/json" on:change=on_pick />
                 <span class="muted block">"Chrome: DevTools › Network › right-click › Save all as HAR with content. The file is read in this page and never leaves it."</span>
             </label>
-            {move || file.with(|f| f.as_ref().map(|(name, r)| match r.as_ref().map_err(|e| format!("{name}: {e}")).and_then(|text| import(name, text)) {
-                Err(e) => view! { <p class="bad" data-testid="import-status">{e}</p> }.into_any(),
-                Ok(loaded) => view! { <Analysis loaded=loaded settings=settings /> }.into_any(),
-            }))}
+            {move || {
+                imports.track();
+                outcome.try_update_value(Option::take).flatten().map(|r| match r {
+                    Err(e) => view! { <p class="bad" data-testid="import-status">{e}</p> }.into_any(),
+                    Ok(loaded) => view! { <Analysis loaded=loaded settings=settings /> }.into_any(),
+                })
+            }}
         </section>
     }
 }
