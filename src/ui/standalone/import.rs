@@ -15,8 +15,11 @@ pub fn ImportZone(settings: RwSignal<Settings>) -> impl IntoView {
     // `imports` counts them, so the view is rebuilt once per file.
     let outcome = StoredValue::new_local(None::<Result<Loaded, String>>);
     let imports = RwSignal::new(0u32);
+    // The file being read, while it is (a large HAR takes a moment, and the HAR reader loads first).
+    let reading = RwSignal::new(None::<String>);
     let over = RwSignal::new(false);
     let take = move |f: web_sys::File| {
+        reading.set(Some(f.name()));
         read_text(f, move |name, text| {
             wasm_bindgen_futures::spawn_local(async move {
                 let result = match text {
@@ -24,6 +27,7 @@ pub fn ImportZone(settings: RwSignal<Settings>) -> impl IntoView {
                     Err(e) => Err(format!("{name}: {e}")),
                 };
                 outcome.set_value(Some(result));
+                reading.set(None);
                 imports.update(|n| *n += 1);
             })
         })
@@ -53,6 +57,7 @@ pub fn ImportZone(settings: RwSignal<Settings>) -> impl IntoView {
                 <input type="file" data-testid="import-file" accept=".har,.json,application/json" on:change=on_pick />
                 <span class="muted block">"Chrome: DevTools › Network › right-click › Save all as HAR with content. The file is read in this page and never leaves it."</span>
             </label>
+            {move || reading.get().map(|name| view! { <p class="hint" data-testid="import-reading" role="status">{format!("Reading {name}…")}</p> })}
             {move || {
                 imports.track();
                 outcome.try_update_value(Option::take).flatten().map(|r| match r {
