@@ -32,7 +32,10 @@ test('a socket in a cross-origin iframe is captured by that frame', async () => 
     addEventListener('message', (e) => { if (e.origin === 'http://localhost:${server.port}') window.got = e.data; });
   </script><iframe src="${childUrl}"></iframe>`);
   const { page, panel } = await attach(topUrl, () => window.got === 'child-got:from-child');
-  const events = await panel.waitFor((evs) => evs.filter((e) => e.type === 'frame').length >= 2 && evs, 10000, 'child frames');
+  // Each document's relay flushes on its own timer: the child's frames can arrive before the top
+  // page's own start event, so wait for both documents as well as the frames.
+  const count = (evs, type) => evs.filter((e) => e.type === type).length;
+  const events = await panel.waitFor((evs) => count(evs, 'frame') >= 2 && count(evs, 'page') >= 2 && evs, 10000, 'both documents and the child\'s frames');
   const pages = events.filter((e) => e.type === 'page');
   assert.deepEqual(pages.map((p) => p.url).sort(), [childUrl, topUrl].sort());
   const childPage = pages.find((p) => p.url === childUrl).page;
