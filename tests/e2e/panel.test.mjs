@@ -1,6 +1,7 @@
 // The panel against the demo app in real Chromium with the extension: the close card and token
-// card explain the 4001, the filter and topic lanes work on real traffic, and the send and
-// force-close actions round-trip through the page's own socket to the real server.
+// card explain the 4001, the filter and topic lanes work on real traffic, the send and
+// force-close actions round-trip through the page's own socket to the real server, and a copied
+// wscat/websocat command reopens a socket on that server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, tabIdOf, openPanel, shot, startDemo } from './lib/browser.mjs';
@@ -126,4 +127,62 @@ test('a verify key is kept only on opt-in: prefilled after a reload, gone after 
   assert.deepEqual(seen.filter((s) => s.includes(key)), [], 'the key went out in a request');
   assert.deepEqual(p.socketscopeErrors, []);
   await p.close();
+});
+
+/** POSIX shell words of a command made only of plain words and single-quoted ones (`'it'\''s'`). */
+function shellWords(cmd) {
+  const words = [];
+  let word = null;
+  for (let i = 0; i < cmd.length; i++) {
+    const c = cmd[i];
+    if (c === "'") {
+      const end = cmd.indexOf("'", i + 1);
+      assert.ok(end > i, `unterminated quote in ${cmd}`);
+      word = (word ?? '') + cmd.slice(i + 1, end);
+      i = end;
+    } else if (c === '\\' && cmd[i + 1] === "'") {
+      word = (word ?? '') + "'";
+      i++;
+    } else if (c === ' ') {
+      if (word !== null) words.push(word);
+      word = null;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (word !== null) words.push(word);
+  return words;
+}
+
+test('Copy as wscat and websocat: the copied command reopens the chat socket, token and all', async () => {
+  // Playwright grants permissions to web origins only: the demo page reads back what the panel
+  // copied (one clipboard per browser).
+  await browser.context.grantPermissions(['clipboard-read'], { origin });
+  await chatRow().first().click();
+  const copied = async (name) => {
+    await panel.bringToFront();
+    await panel.getByRole('button', { name: `Copy as ${name}` }).click();
+    await panel.locator('[data-testid=problems]', { hasText: `Copied a ${name} command (it contains the token` }).waitFor();
+    await page.bringToFront();
+    return shellWords(await page.evaluate(() => navigator.clipboard.readText()));
+  };
+  // The URL the page opened (demo.js), with its real token: the list masks it, the command must not.
+  const url = `${origin.replace(/^http/, 'ws')}/ws/chat/${cfg.chat.conversation}/?token=${cfg.chat.token}`;
+  const arg = (words, flag) => words.flatMap((w, i) => (w === flag ? [words[i + 1]] : []));
+  const wscat = await copied('wscat');
+  assert.deepEqual(wscat, ['wscat', '-c', url, '-o', origin]);
+  const websocat = await copied('websocat');
+  assert.deepEqual(websocat, ['websocat', '-H', `Origin: ${origin}`, url]);
+  assert.deepEqual(arg(wscat, '-s'), [], 'the chat socket asked for no subprotocol');
+  // What the command does, done with a real client: the server accepts the token and greets its user.
+  const { WebSocket } = await import('ws');
+  const ws = new WebSocket(url, { origin });
+  const greeting = await new Promise((resolve, reject) => {
+    ws.once('message', (data) => resolve(JSON.parse(data.toString())));
+    ws.once('close', (code, reason) => reject(new Error(`closed ${code} ${reason}`)));
+    ws.once('error', reject);
+  });
+  ws.close();
+  assert.equal(greeting.type, 'connection_established');
+  assert.equal(greeting.user, claimsOf(cfg.chat.token).sub);
 });
