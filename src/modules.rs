@@ -32,5 +32,6 @@ pub async fn call_for<T: DeserializeOwned>(name: &str, function: &str, args: &[J
     if let Some(e) = v.get("error").and_then(|e| e.as_str()) {
         return Ok(Err(e.to_string()));
     }
-    serde_json::from_value(v["ok"].take()).map(Ok).map_err(|e| format!("the {name} module's answer could not be read: {e}"))
+    let ok = v.get_mut("ok").map(serde_json::Value::take).unwrap_or_default();
+    serde_json::from_value(ok).map(Ok).map_err(|e| format!("the {name} module's answer could not be read: {e}"))
 }

@@ -209,7 +209,7 @@ pub fn export(state: PanelState, kind: ExportKind) {
             wasm_bindgen_futures::spawn_local(async move {
                 let args = [session.into(), redact.into(), opts.now.into()];
                 let har = crate::modules::call_for::<String>("har", "har_from_session", &args).await;
-                saved("socketscope.har", har.map_err(|e| format!("the HAR module could not be loaded ({e}); reload the panel and try again")).and_then(|r| r));
+                saved("socketscope.har", har.map_err(|e| format!("the HAR module failed ({e}); reload the panel and try again")).and_then(|r| r));
             });
         }
     }

@@ -39,7 +39,7 @@ pub async fn import(name: &str, text: String) -> Result<Loaded, String> {
     let args = [text.into(), js_sys::Date::now().into()];
     let har = crate::modules::call_for::<HarAsSession>("har", "session_from_har", &args)
         .await
-        .map_err(|e| format!("{name}: the HAR reader could not be loaded ({e}). Reload the page and drop the file again."))?;
+        .map_err(|e| format!("{name}: the HAR reader failed ({e}). Reload the page and drop the file again."))?;
     match har {
         Ok(converted) => {
             let mut imported = import_session(&converted.session).map_err(|e| format!("{name}: the HAR was read, but not its session ({e})."))?;
