@@ -27,7 +27,9 @@ scripts/wasm-opt.sh "$wasm" "$wasm"
 # The lazily loaded modules (verify.js + verify_bg.wasm, har.js + har_bg.wasm) are built by Trunk's
 # post_build hook, scripts/build-modules.sh, so `trunk serve` has them too.
 
-panel_files=(boot.js socketscope.js socketscope_bg.wasm verify.js verify_bg.wasm har.js har_bg.wasm)
+# The panel's view chunks (split_*.wasm, and chunk_*.wasm for shared code; scripts/split-panel.sh).
+panel_files=(boot.js socketscope.js socketscope_bg.wasm __wasm_split.js verify.js verify_bg.wasm har.js har_bg.wasm)
+panel_files+=($(cd target/trunk && ls | grep -E '^(split|chunk)_.+\.wasm$' || true))
 css=$(cd target/trunk && ls *.css)
 rm -rf dist && mkdir -p dist/web dist/chrome dist/firefox
 
@@ -52,7 +54,12 @@ PY
 done
 
 raw=$(stat -c %s "$wasm"); gz=$(gzip -9c "$wasm" | wc -c); js=$(gzip -9c target/trunk/socketscope.js | wc -c)
-log "panel wasm: $raw bytes raw, $gz bytes gzipped; glue js: $js bytes gzipped"
+loader=$(gzip -9c target/trunk/__wasm_split.js | wc -c)
+log "panel wasm: $raw bytes raw, $gz bytes gzipped; glue js: $js + $loader (chunk loader) bytes gzipped"
+for chunk in target/trunk/split_*.wasm target/trunk/chunk_*.wasm; do
+  [ -f "$chunk" ] || continue
+  log "  view chunk $(basename "$chunk") (loaded on first use): $(stat -c %s "$chunk") bytes raw, $(gzip -9c "$chunk" | wc -c) bytes gzipped"
+done
 for m in "verify:first Verify" "har:first HAR import or export"; do
   name=${m%%:*}; mwasm=target/trunk/${name}_bg.wasm
   mraw=$(stat -c %s "$mwasm"); mgz=$(gzip -9c "$mwasm" | wc -c); mjs=$(gzip -9c "target/$name/$name.js" | wc -c)

@@ -55,6 +55,13 @@ wasm_bindgen_tool() {
   rm -rf "$work"
 }
 
+wasm_split_tool() {
+  # Cuts the panel's wasm into lazily loaded chunks (scripts/split-panel.sh). It has no --version.
+  cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:" && return
+  log "cargo: installing wasm-split-cli $WASM_SPLIT_VERSION (about 1 minute on 2 cores)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --quiet
+}
+
 npm_packages() {
   # package-lock.json is committed; `npm ci` installs exactly it. Skip when node_modules matches.
   if [ ! -f node_modules/.package-lock.json ] || ! cmp -s <(sed -n '/"packages"/,$p' package-lock.json | grep -v '"node_modules/\.\?"' | md5sum) <(cat node_modules/.socketscope-lock 2>/dev/null); then
@@ -79,10 +86,10 @@ python_env() {
 }
 
 case "$want" in
-  build) rust_target; trunk_tool; wasm_bindgen_tool; npm_packages ;;
+  build) rust_target; trunk_tool; wasm_bindgen_tool; wasm_split_tool; npm_packages ;;
   all|test)
     apt_install chromium chromium-driver firefox-esr redis-server
-    rust_target; trunk_tool; wasm_bindgen_tool; npm_packages
+    rust_target; trunk_tool; wasm_bindgen_tool; wasm_split_tool; npm_packages
     [ -f tests/servers/requirements.txt ] && python_env || true ;;
   *) echo "usage: scripts/setup.sh [all|build|test]" >&2; exit 2 ;;
 esac

@@ -30,6 +30,8 @@ test('the installed tools are the pinned ones', () => {
   assert.match(execFileSync('trunk', ['--version'], { env }).toString(), new RegExp(`trunk ${pin('TRUNK_VERSION')}`));
   const wasmOpt = execFileSync(path.join(root, 'node_modules/binaryen/bin/wasm-opt'), ['--version']).toString();
   assert.match(wasmOpt, new RegExp(`version ${pin('WASM_OPT_VERSION')}`));
+  // wasm-split-cli has no --version; cargo's install list says which crate version built it.
+  assert.match(execFileSync('cargo', ['install', '--list'], { env }).toString(), new RegExp(`^wasm_split_cli_support v${pin('WASM_SPLIT_VERSION')}:`, 'm'));
 });
 
 test('package.json pins every npm package exactly', () => {

@@ -105,7 +105,7 @@ pub fn App(mode: Mode, transport: JsTransport) -> impl IntoView {
                 <p class="notice" role="alert" data-testid="tab-closed">"The inspected tab was closed. What was captured stays here until you clear it or close this page."</p>
             </Show>
             {match mode {
-                Mode::Standalone => view! { <crate::ui::standalone::StandalonePage /> }.into_any(),
+                Mode::Standalone => crate::ui::lazy::show("standalone page", crate::ui::standalone::standalone_page()).into_any(),
                 _ => view! { <SessionView live=true empty_hint=hint /> }.into_any(),
             }}
         </div>

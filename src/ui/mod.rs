@@ -7,6 +7,7 @@ pub mod download;
 pub mod format;
 pub mod hex;
 pub mod json_tree;
+pub mod lazy;
 pub mod panel;
 pub mod standalone;
 pub mod virtual_list;

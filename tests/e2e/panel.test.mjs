@@ -7,12 +7,18 @@ import assert from 'node:assert/strict';
 import { launch, tabIdOf, openPanel, shot, startDemo } from './lib/browser.mjs';
 
 let demo, browser, origin, cfg, page, panel;
+let sentByPanel; // the message the send test typed into the compose box
+const extensionRequests = []; // every extension file any page asked for (resource timing omits them)
+/** The view chunks (split_*.wasm, shared chunk_*.wasm; src/ui/lazy.rs) fetched so far, in order. */
+const chunksFetched = async () => extensionRequests
+  .map((u) => new URL(u).pathname.slice(1)).filter((f) => /^(split|chunk)_\w+\.wasm$/.test(f));
 const claimsOf = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
 
 before(async () => {
   demo = await startDemo();
   origin = demo.origin;
   browser = await launch();
+  browser.context.on('request', (r) => r.url().startsWith('chrome-extension:') && extensionRequests.push(r.url()));
   page = await browser.context.newPage();
   // Keep the exact config (tokens) the page itself received: assertions use the page's own inputs.
   const cfgResponse = page.waitForResponse((r) => r.url().endsWith('/config.json'));
@@ -53,6 +59,7 @@ test('the 4001 connection is selected by itself and explained with the token\'s 
   const diag = await panel.locator('[data-testid=diagnostic]').allTextContents();
   assert.ok(diag.some((d) => /expired/i.test(d)), `diagnostics name the expiry: ${diag.join(' | ')}`);
   await shot(panel, 'panel-close-card');
+  assert.deepEqual(await chunksFetched(), [], 'the first screen needs no view chunk');
 });
 
 test('filter counts match the stream, and the Phoenix topic has its own lane', async () => {
@@ -78,7 +85,8 @@ test('filter counts match the stream, and the Phoenix topic has its own lane', a
 test('send and force-close round-trip through the page\'s socket to the real server', async () => {
   await chatRow().first().click();
   const content = `from the panel ${Date.now()}`;
-  await panel.fill('[data-testid=compose]', JSON.stringify({ type: 'message', content }));
+  sentByPanel = JSON.stringify({ type: 'message', content });
+  await panel.fill('[data-testid=compose]', sentByPanel);
   assert.match(await panel.textContent('[data-testid=compose-check]'), /Valid JSON/);
   await panel.click('[data-testid=send]');
   // The real server answers the panel's message on the page's socket: the page renders it.
@@ -94,6 +102,34 @@ test('send and force-close round-trip through the page\'s socket to the real ser
   assert.match(await panel.textContent('[data-testid=close-marker]'), /closed 4001 "panel says bye"/);
   assert.deepEqual(panel.socketscopeErrors, []);
   await shot(panel, 'panel-force-closed');
+});
+
+test('frame details and settings arrive on first use as view chunks; the standalone page never does', async () => {
+  await chatRow().first().click();
+  // The frame the panel sent: its details show exactly that text, parsed into the JSON tree.
+  await panel.locator('[data-testid=frame][data-dir=out]', { hasText: JSON.parse(sentByPanel).content }).first().click();
+  const detail = panel.locator('[data-testid=frame-detail]');
+  await detail.waitFor();
+  assert.equal(await detail.locator('pre.raw').textContent(), sentByPanel);
+  assert.ok((await detail.locator('.json-tree').textContent()).includes(JSON.parse(sentByPanel).content));
+  await panel.keyboard.press('Escape');
+  await detail.waitFor({ state: 'detached' });
+
+  // Settings show what the panel stored (localStorage), through their own chunk.
+  await panel.click('[data-testid=settings-toggle]');
+  const stored = JSON.parse(await panel.evaluate(() => localStorage.getItem('socketscope.settings')));
+  assert.equal(await panel.inputValue('[data-testid=max-frames]'), String(stored.capture.max_frames));
+  await panel.click('[data-testid=settings-toggle]');
+
+  // A second look reuses the loaded chunk: each is fetched once, and never the standalone page.
+  await panel.locator('[data-testid=frame][data-dir=out]', { hasText: JSON.parse(sentByPanel).content }).first().click();
+  await detail.waitFor();
+  await panel.keyboard.press('Escape');
+  const chunks = await chunksFetched();
+  for (const c of ['split_frame_detail.wasm', 'split_settings.wasm', 'split_lanes.wasm']) assert.ok(chunks.includes(c), `${c} fetched: ${chunks.join(', ')}`);
+  assert.equal(new Set(chunks).size, chunks.length, `each chunk fetched once: ${chunks.join(', ')}`);
+  assert.ok(!chunks.includes('split_standalone.wasm'), `the panel fetched the standalone page: ${chunks.join(', ')}`);
+  assert.deepEqual(panel.socketscopeErrors, []);
 });
 
 test('a verify key is kept only on opt-in: prefilled after a reload, gone after Forget, never sent', async () => {

@@ -156,12 +156,19 @@ async function captureDemoHar() {
 // ---------------------------------------------------------------------------------------------
 
 // The page's own files; Chromium itself also asks for /favicon.ico (not the page's doing).
-const OWN_FILES = ['/', '/panel.css', '/cards.css', '/boot.js', '/socketscope.js', '/socketscope_bg.wasm'];
+// The standalone page is a view chunk of its own (src/ui/lazy.rs), loaded with the page, with the
+// shared chunks it needs (chunk_<n>.wasm, numbered by the build).
+const OWN_FILES = ['/', '/panel.css', '/cards.css', '/boot.js', '/socketscope.js', '/socketscope_bg.wasm', '/__wasm_split.js', '/split_standalone.wasm'];
+const isSharedChunk = (p) => /^\/chunk_\d+\.wasm$/.test(p);
 const BROWSER_FETCHES = ['/favicon.ico'];
 // Signature verification and HAR import and export are modules of their own, imported on first
 // use (boot.js): after load, these and nothing else, and only in a test that uses them.
 const LAZY_VERIFY = ['/verify.js', '/verify_bg.wasm'];
 const LAZY_HAR = ['/har.js', '/har_bg.wasm'];
+// The panel's views off the first screen, fetched when first shown (frame details, lanes, settings),
+// with the shared chunks they need.
+const LAZY_VIEWS = ['/split_frame_detail.wasm', '/split_lanes.wasm', '/split_settings.wasm'];
+const isViewChunk = (p) => LAZY_VIEWS.includes(p) || isSharedChunk(p);
 
 /**
  * Open the standalone page and record every request it makes, before and after `load`, both as
@@ -193,16 +200,16 @@ async function openStandalone(hash = '') {
 }
 
 /**
- * The page asked for nothing after load (but `lazy`, its own files loaded on demand), and before
+ * The page asked for nothing after load (but `lazy` and the view chunks, its own files loaded on demand), and before
  * it only for its own files.
  */
 function assertNoTraffic(requests, lazy = []) {
   const own = new URL(web.url).origin;
-  const notLazy = (u) => !(new URL(u, own).origin === own && lazy.includes(new URL(u, own).pathname));
+  const notLazy = (u) => !(new URL(u, own).origin === own && (lazy.includes(new URL(u, own).pathname) || isViewChunk(new URL(u, own).pathname)));
   assert.deepEqual(requests.afterLoad.filter(notLazy), [], 'the browser reported requests after load');
   assert.deepEqual(requests.servedAfterLoad().filter(notLazy), [], 'the server was asked for something after load');
   assert.deepEqual(requests.beforeLoad.filter((u) => new URL(u).origin !== own), [], 'requests to other origins');
-  const extra = requests.servedBeforeLoad().filter((p) => !OWN_FILES.includes(p) && !BROWSER_FETCHES.includes(p));
+  const extra = requests.servedBeforeLoad().filter((p) => !OWN_FILES.includes(p) && !BROWSER_FETCHES.includes(p) && !isSharedChunk(p));
   assert.deepEqual(extra, [], 'files beyond the page\'s own');
 }
 
@@ -299,9 +306,38 @@ test('a Chrome-shaped HAR of the demo app is imported and analysed offline', asy
   noTokens(session);
 
   // The HAR module was fetched once, for the import, and reused for the export.
-  assert.deepEqual(requests.servedAfterLoad(), LAZY_HAR);
+  assert.deepEqual(requests.servedAfterLoad().filter((p) => !isViewChunk(p)), LAZY_HAR);
   assertNoTraffic(requests, LAZY_HAR);
   assertNoErrors(errors);
+  await page.close();
+});
+
+test('a view chunk that fails to load says so, the rest keeps working, and the next try loads it', async () => {
+  const { page, errors } = await openStandalone();
+  let blocked = true;
+  await page.route('**/split_lanes.wasm', (route) => (blocked ? route.abort() : route.continue()));
+  await page.click('[data-testid=tab-import]');
+  await page.setInputFiles('[data-testid=import-file]', {
+    name: 'demo.har', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(har)),
+  });
+  const phoenix = har.log.entries.find((e) => e.request.url.includes('/socket/websocket'));
+  const frames = phoenix._webSocketMessages.filter((m) => m.type !== 'error').length;
+  const view = page.locator('[data-testid=import-analysis]');
+  await view.locator('[data-testid=connection]', { hasText: '/socket/websocket' }).click();
+  await view.getByRole('tab', { name: 'Topics' }).click();
+  const failed = view.locator('[data-testid=lazy-failed]');
+  await failed.waitFor();
+  assert.match(await failed.textContent(), /^The topic lanes could not be loaded: .* Reload the panel/);
+  // Nothing else broke: the Frames tab still lists every frame of the connection.
+  await view.getByRole('tab', { name: 'Frames' }).click();
+  await view.locator('[data-testid=shown-count]', { hasText: `${frames} shown` }).waitFor();
+  // A failed load is not remembered: the next look fetches the chunk and draws the lanes.
+  blocked = false;
+  await view.getByRole('tab', { name: 'Topics' }).click();
+  await view.locator('[data-testid=lane]', { hasText: cfg.phoenix.topic }).waitFor();
+  assert.equal(await failed.count(), 0);
+  // The only errors are the blocked fetch's own.
+  assert.ok(errors.length > 0 && errors.every((e) => /Failed to fetch|ERR_FAILED|split_lanes/.test(e)), errors.join('\n'));
   await page.close();
 });
 
@@ -357,7 +393,7 @@ test('a JWKS verification picks its key by kid', async () => {
   await page.locator('[data-testid=verify] [data-testid=diagnostic]', { hasText: 'kid "k2" is not in the JWKS (it has "k1")' }).waitFor();
   assert.equal(await outcome.getAttribute('data-state'), 'bad');
   // The verify module was fetched once, on the first click, not at start-up.
-  assert.deepEqual(requests.servedAfterLoad(), LAZY_VERIFY);
+  assert.deepEqual(requests.servedAfterLoad().filter((p) => !isViewChunk(p)), LAZY_VERIFY);
   assertNoTraffic(requests, LAZY_VERIFY);
   assertNoErrors(errors);
   await page.close();

@@ -130,7 +130,7 @@ pub fn FramePane(conn: ConnId) -> impl IntoView {
             <div class="frame-body" on:keydown=on_key>
                 <VirtualList count=count row_height=ROW_HEIGHT render=render reveal=reveal follow=true />
             </div>
-            {move || state.selected_frame.get().map(|i| view! { <FrameDetail conn=conn index=i /> })}
+            {move || state.selected_frame.get().map(|i| crate::ui::lazy::show("frame details", frame_detail(conn, i)))}
         </div>
     }
 }
@@ -180,6 +180,11 @@ fn FrameRow(conn: ConnId, index: u32) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+crate::ui::lazy::lazy_view! {
+    /// A frame's details (JSON tree, raw text, hex), in their own chunk (shown on a click).
+    frame_detail => fn frame_detail(conn: ConnId, index: u32) { view! { <FrameDetail conn=conn index=index /> }.into_any() }
 }
 
 #[component]

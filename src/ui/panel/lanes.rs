@@ -50,6 +50,11 @@ struct Mark {
     title: String,
 }
 
+crate::ui::lazy::lazy_view! {
+    /// The lanes, in their own chunk (shown on the Topics tab).
+    lanes => fn topic_lanes(conn: ConnId, on_pick: Callback<u32>) { view! { <TopicLanes conn=conn on_pick=on_pick /> }.into_any() }
+}
+
 #[component]
 pub fn TopicLanes(conn: ConnId, #[prop(into)] on_pick: Callback<u32>) -> impl IntoView {
     let state = expect_context::<PanelState>();

@@ -70,7 +70,7 @@ pub fn SessionView(
                         </div>
                         {move || match tab.get() {
                             Tab::Frames => view! { <frames::FramePane conn=conn /> }.into_any(),
-                            Tab::Topics => view! { <lanes::TopicLanes conn=conn on_pick=move |_| tab.set(Tab::Frames) /> }.into_any(),
+                            Tab::Topics => crate::ui::lazy::show("topic lanes", lanes::topic_lanes(conn, Callback::new(move |_| tab.set(Tab::Frames)))).into_any(),
                         }}
                         {live.then(|| view! { <actions::LiveActions conn=conn /> })}
                     })}

@@ -25,6 +25,11 @@ pub fn parse_scope_map(text: &str) -> (Vec<(String, String)>, Vec<String>) {
     (map, problems)
 }
 
+crate::ui::lazy::lazy_view! {
+    /// The settings view, in its own chunk (shown on the Settings button).
+    settings => fn settings_view(on_close: Callback<()>) { view! { <SettingsView on_close=on_close /> }.into_any() }
+}
+
 #[component]
 pub fn SettingsView(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let state = expect_context::<PanelState>();

@@ -95,7 +95,7 @@ pub fn Toolbar(live: bool) -> impl IntoView {
             <span class="warn" data-testid="losses" role="status">{losses}</span>
         </header>
         <Show when=move || show_settings.get()>
-            <super::settings::SettingsView on_close=move |_| show_settings.set(false) />
+            {crate::ui::lazy::show("settings view", super::settings::settings_view(Callback::new(move |_| show_settings.set(false))))}
         </Show>
     }
 }

@@ -25,6 +25,11 @@ enum Tab {
     Import,
 }
 
+crate::ui::lazy::lazy_view! {
+    /// The standalone page, in its own chunk: the DevTools panel never loads it.
+    standalone => fn standalone_page() { view! { <StandalonePage /> }.into_any() }
+}
+
 /// The whole standalone page. Reads `#code=<n>` from the URL once (a deep link to the close-code
 /// lookup; tokens are never read from or written to the URL). The lead's `App` renders this in
 /// `Mode::Standalone`.

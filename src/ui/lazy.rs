@@ -1,0 +1,61 @@
+//! Views that are not on the first screen live in their own wasm chunks, fetched the first time
+//! they are shown: the standalone page, the settings view, the topic lanes and the frame details.
+//! This keeps them out of the startup wasm (issue #5's size budget).
+//!
+//! With the `split` feature (the panel's Trunk build) each [`lazy_view!`] function becomes a
+//! split point (`wasm_split_helpers`, re-exported by Leptos), and `scripts/split-panel.sh` cuts the
+//! linked wasm into the main module and one chunk per view. Without it (native and render-test
+//! builds) the same function is an ordinary `async fn`, so callers and tests see one API.
+
+use leptos::prelude::*;
+use std::future::Future;
+
+/// A view's chunk could not be fetched or instantiated (the browser console has the details).
+#[derive(Debug, Clone)]
+pub struct LoadFailed;
+
+impl From<leptos::wasm_split::SplitLoaderError> for LoadFailed {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        LoadFailed
+    }
+}
+
+/// What a lazy view function returns.
+pub type Loaded = Result<AnyView, LoadFailed>;
+
+/// Declares `fn $name(args) -> Loaded` whose body (an `AnyView`) is compiled into the chunk
+/// `$chunk` under the `split` feature. Call it as `name(args).await`.
+macro_rules! lazy_view {
+    ($(#[$doc:meta])* $chunk:ident => fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
+        $(#[$doc])*
+        #[cfg(feature = "split")]
+        #[::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+        pub fn $name($($arg: $ty),*) -> $crate::ui::lazy::Loaded {
+            let view: ::leptos::prelude::AnyView = $body;
+            Ok(view)
+        }
+        $(#[$doc])*
+        #[cfg(not(feature = "split"))]
+        pub async fn $name($($arg: $ty),*) -> $crate::ui::lazy::Loaded {
+            let view: ::leptos::prelude::AnyView = $body;
+            Ok(view)
+        }
+    };
+}
+pub(crate) use lazy_view;
+
+/// Draws what `load` resolves to: nothing while the chunk loads (a few milliseconds from the
+/// extension's own files; at once once loaded), or an error that says what to do.
+pub fn show(part: &'static str, load: impl Future<Output = Loaded> + 'static) -> impl IntoView {
+    // Leptos wants a Send future; the panel runs on one thread.
+    Suspend::new(send_wrapper::SendWrapper::new(async move {
+        load.await.unwrap_or_else(|LoadFailed| {
+            view! {
+                <p class="error" role="alert" data-testid="lazy-failed">
+                    {format!("The {part} could not be loaded: a file of this build is missing or broken. Reload the panel; if that does not help, rebuild or reinstall the extension.")}
+                </p>
+            }
+            .into_any()
+        })
+    }))
+}
