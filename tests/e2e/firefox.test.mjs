@@ -81,3 +81,25 @@ test('Firefox ESR: captured frames and handshakes reach an extension page', asyn
     await ff.close();
   }
 });
+
+test('Firefox ESR: the panel\'s wasm starts, and a view chunk loads on first use', async () => {
+  const ff = await launchFirefox({ logName: 'firefox-panel' });
+  try {
+    // Unattached (no tab id): the panel starts and says how to attach; Settings is a view chunk.
+    const panel = await ff.open(ff.extensionUrl('panel.html'));
+    const hint = await ff.waitFor(panel, () => document.querySelector('[data-testid=empty]')?.textContent, null, { what: 'the panel\'s empty state' });
+    assert.match(hint, /No tab attached/);
+    const before = await ff.evaluate(panel, () => !!document.querySelector('[data-testid=settings]'));
+    assert.equal(before, false, 'settings are not drawn before the click');
+    await ff.evaluate(panel, () => { document.querySelector('[data-testid=settings-toggle]').click(); return true; });
+    const stored = await ff.waitFor(panel, () => document.querySelector('[data-testid=max-frames]') && {
+      shown: document.querySelector('[data-testid=max-frames]').value,
+      stored: JSON.parse(localStorage.getItem('socketscope.settings')).capture.max_frames,
+      failed: !!document.querySelector('[data-testid=lazy-failed]'),
+    }, null, { what: 'the settings view chunk' });
+    assert.equal(stored.shown, String(stored.stored));
+    assert.equal(stored.failed, false);
+  } finally {
+    await ff.close();
+  }
+});
