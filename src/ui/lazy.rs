@@ -47,12 +47,16 @@ pub(crate) use lazy_view;
 /// Draws what `load` resolves to: nothing while the chunk loads (a few milliseconds from the
 /// extension's own files; at once once loaded), or an error that says what to do.
 pub fn show(part: &'static str, load: impl Future<Output = Loaded> + 'static) -> impl IntoView {
+    let retry = match use_context::<crate::mode::Mode>() {
+        Some(crate::mode::Mode::Standalone) => "Reload the page",
+        _ => "Close and reopen the panel",
+    };
     // Leptos wants a Send future; the panel runs on one thread.
     Suspend::new(send_wrapper::SendWrapper::new(async move {
         load.await.unwrap_or_else(|LoadFailed| {
             view! {
                 <p class="error" role="alert" data-testid="lazy-failed">
-                    {format!("The {part} could not be loaded: a file of this build is missing or broken. Reload the panel; if that does not help, rebuild or reinstall the extension.")}
+                    {format!("The {part} could not be loaded: a file of this build is missing or broken (the console says which). {retry} to try again; if that does not help, rebuild or reinstall the extension.")}
                 </p>
             }
             .into_any()

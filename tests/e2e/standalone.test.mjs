@@ -327,7 +327,7 @@ test('a view chunk that fails to load says so, the rest keeps working, and the n
   await view.getByRole('tab', { name: 'Topics' }).click();
   const failed = view.locator('[data-testid=lazy-failed]');
   await failed.waitFor();
-  assert.match(await failed.textContent(), /^The topic lanes could not be loaded: .* Reload the panel/);
+  assert.match(await failed.textContent(), /^The topic lanes could not be loaded: .* Reload the page to try again/);
   // Nothing else broke: the Frames tab still lists every frame of the connection.
   await view.getByRole('tab', { name: 'Frames' }).click();
   await view.locator('[data-testid=shown-count]', { hasText: `${frames} shown` }).waitFor();
