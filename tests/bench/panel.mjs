@@ -109,6 +109,32 @@ try {
   }
   results.first_screen_reopen_ms = { median: median(reopens), all: reopens };
 
+  // ---- views off the first screen (src/ui/lazy.rs): first use fetches their chunk, later uses do not ----
+  // Click to view in the DOM, timed inside the panel (a MutationObserver), in this first panel.
+  const clickToView = (clickSel, viewSel) => panel.evaluate(([clickSel, viewSel]) => new Promise((resolve) => {
+    const t0 = performance.now();
+    const done = () => document.querySelector(viewSel) && (obs.disconnect(), resolve(Math.round((performance.now() - t0) * 10) / 10));
+    const obs = new MutationObserver(done);
+    obs.observe(document.body, { childList: true, subtree: true });
+    document.querySelector(clickSel).click();
+    done();
+  }), [clickSel, viewSel]);
+  const views = {
+    settings: ['[data-testid=settings-toggle]', '[data-testid=settings]', () => panel.click('[data-testid=settings-toggle]')],
+    lanes: ['button[role=tab]:nth-of-type(2)', '[data-testid=lane]', () => panel.click('button[role=tab]:nth-of-type(1)')],
+    'frame details': ['[data-testid=frame]', '[data-testid=frame-detail]', () => panel.keyboard.press('Escape')],
+  };
+  results.view_first_use_ms = {};
+  for (const [name, [click, view, close]] of Object.entries(views)) {
+    const times = [];
+    for (let k = 0; k < 3; k++) {
+      times.push(await clickToView(click, view));
+      await close();
+      await panel.locator(view).first().waitFor({ state: 'detached' });
+    }
+    results.view_first_use_ms[name] = { first: times[0], later: times.slice(1) };
+  }
+
   // ---- filter over N frames ----
   const filterTimes = [];
   for (const term of ['needle', 'room:7', '/"id":1\\d{3},/', '-new_msg', 'nothing-matches-this']) {
@@ -210,6 +236,7 @@ const targets = [
   [`panel memory, ${N} frames`, results.memory_at_n, '-'],
   ...(results.million ? [[`panel memory, ${MEMORY_FRAMES} frames (wasm; JS heap ${results.million.js_heap_mib} MiB)`, results.million.panel_memory, '<= 400 MB']] : []),
   ['wasm + JS gzipped (bytes)', results.size_gz.total, '<= 256000'],
+  ['views off the first screen: click to drawn, first use (later uses), ms', Object.entries(results.view_first_use_ms).map(([k, v]) => `${k} ${v.first} (${v.later.join(', ')})`).join('; '), '-'],
   ['view chunks, each fetched on first use (bytes gzipped)', results.size_gz.on_demand.map(([f, n]) => `${f.replace(/\.wasm$/, '')} ${n}`).join(', '), '-'],
 ];
 console.log('| measure | value | target |\n|---|---|---|');
