@@ -46,7 +46,9 @@ wss.on('connection', (ws, req) => {
     let i = 0;
     const timer = setInterval(() => {
       // 10 frames every 10 ms = 1,000 frames/s.
-      for (let k = 0; k < 10; k++) ws.send(JSON.stringify([null, null, 'live', 'tick', { i: i++, ts: Date.now() }]));
+      // ?topics=K spreads the frames over K topics (the lanes measure).
+      const topics = Number(url.searchParams.get('topics') || 1);
+      for (let k = 0; k < 10; k++) ws.send(JSON.stringify([null, null, topics > 1 ? `live:${i % topics}` : 'live', 'tick', { i: i++, ts: Date.now() }]));
     }, 10);
     ws.on('close', () => clearInterval(timer));
   }
@@ -195,6 +197,23 @@ try {
   }));
   await page.evaluate(() => window.live.close());
   results.live_event_to_screen_ms = { p50: median(lat), p95: pct(lat, 0.95), samples: lat.length };
+
+  // ---- live with the Topics tab open: 20 topics at 1,000 frames/s; the panel's frame times ----
+  await page.evaluate((port) => { window.live = new WebSocket(`ws://127.0.0.1:${port}/live?topics=20`); }, port);
+  const lanesRow = panel.locator('[data-testid=connection]', { hasText: '/live?topics=20' });
+  await lanesRow.waitFor();
+  await lanesRow.click();
+  await panel.click('button[role=tab]:nth-of-type(2)');
+  await panel.locator('[data-testid=lane]').nth(19).waitFor();
+  const laneGaps = await panel.evaluate(() => new Promise((resolve) => {
+    const gaps = [];
+    let last = performance.now();
+    const step = (t) => { gaps.push(t - last); last = t; gaps.length < 300 ? requestAnimationFrame(step) : resolve(gaps); };
+    requestAnimationFrame(step);
+  }));
+  results.live_lanes_frame_ms = { p50: Math.round(median(laneGaps) * 10) / 10, p95: Math.round(pct(laneGaps, 0.95) * 10) / 10, max: Math.round(Math.max(...laneGaps)), frames: laneGaps.length };
+  await page.evaluate(() => window.live.close());
+  await panel.click('button[role=tab]:nth-of-type(1)');
   await panel.close();
   await page.close();
 
@@ -233,6 +252,7 @@ const targets = [
   [`filter over ${N} (ms, median)`, results.filter_ms_median, '<= 30'],
   ['scroll frame time p95 (ms)', results.scroll_frame_ms.p95, '~16.7'],
   ['live event-to-screen p95 (ms)', results.live_event_to_screen_ms.p95, '<= 50'],
+  ['frame time p95 with the Topics tab open on 20 live topics, 1,000 frames/s (ms; max)', `${results.live_lanes_frame_ms.p95}; ${results.live_lanes_frame_ms.max}`, '~16.7'],
   [`panel memory, ${N} frames`, results.memory_at_n, '-'],
   ...(results.million ? [[`panel memory, ${MEMORY_FRAMES} frames (wasm; JS heap ${results.million.js_heap_mib} MiB)`, results.million.panel_memory, '<= 400 MB']] : []),
   ['wasm + JS gzipped (bytes)', results.size_gz.total, '<= 256000'],

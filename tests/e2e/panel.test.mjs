@@ -79,6 +79,22 @@ test('filter counts match the stream, and the Phoenix topic has its own lane', a
   await lane.waitFor();
   assert.match(await lane.textContent(), /joined/);
   await shot(panel, 'panel-lanes');
+
+  // A mark opens its frame (click, or Enter on the focused mark): the Frames tab shows that
+  // frame's details, with the topic and the event the mark's title names.
+  const detail = panel.locator('[data-testid=frame-detail]');
+  for (const how of ['click', 'Enter']) {
+    await panel.click('button[role=tab]:has-text("Topics")');
+    const mark = lane.locator('.mark').nth(how === 'click' ? 0 : 1);
+    const event = (await mark.getAttribute('title')).split(' ')[1];
+    if (how === 'click') await mark.click();
+    else { await mark.focus(); await panel.keyboard.press('Enter'); }
+    await detail.waitFor();
+    const raw = await detail.locator('pre.raw').textContent();
+    assert.ok(raw.includes(`"${cfg.phoenix.topic}"`) && raw.includes(`"${event}"`), `${how}: ${event} on ${cfg.phoenix.topic}: ${raw}`);
+    await panel.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
+  }
   await panel.click('button[role=tab]:has-text("Frames")');
 });
 
