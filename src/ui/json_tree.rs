@@ -19,11 +19,6 @@ pub enum PathKey<'a> {
     Name(&'a str),
 }
 
-fn copy(text: String) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.navigator().clipboard().write_text(&text);
-    }
-}
 
 fn scalar(v: &Value) -> (String, &'static str) {
     match v {
@@ -38,11 +33,12 @@ fn scalar(v: &Value) -> (String, &'static str) {
 fn node(label: Option<String>, value: Value, path: String, depth: usize) -> AnyView {
     let copy_value = {
         let text = value.to_string();
-        move |_| copy(text.clone())
+        let done = format!("Copied the value at {path}.");
+        move |_| crate::ui::clipboard::copy(&text, done.clone())
     };
     let copy_path = {
         let p = path.clone();
-        move |_| copy(p.clone())
+        move |_| crate::ui::clipboard::copy(&p, format!("Copied the path {p}."))
     };
     let tools = view! {
         <span class="j-tools">

@@ -3,6 +3,7 @@
 pub mod analysis;
 mod app;
 pub mod cards;
+pub mod clipboard;
 pub mod download;
 pub mod format;
 pub mod hex;

@@ -85,7 +85,9 @@ test('filter counts match the stream, and the Phoenix topic has its own lane', a
   const detail = panel.locator('[data-testid=frame-detail]');
   for (const how of ['click', 'Enter']) {
     await panel.click('button[role=tab]:has-text("Topics")');
-    const mark = lane.locator('.mark').nth(how === 'click' ? 0 : 1);
+    // Marks of frames a millisecond apart overlap; the last one is drawn on top, so a real click
+    // reaches it. Enter goes to the focused mark, wherever it is.
+    const mark = how === 'click' ? lane.locator('.mark').last() : lane.locator('.mark').first();
     const event = (await mark.getAttribute('title')).split(' ')[1];
     if (how === 'click') await mark.click();
     else { await mark.focus(); await panel.keyboard.press('Enter'); }
@@ -128,6 +130,9 @@ test('frame details and settings arrive on first use as view chunks; the standal
   await detail.waitFor();
   assert.equal(await detail.locator('pre.raw').textContent(), sentByPanel);
   assert.ok((await detail.locator('.json-tree').textContent()).includes(JSON.parse(sentByPanel).content));
+  // Copy path: the status line says so only once the browser took it.
+  await detail.locator('.j-leaf', { hasText: 'content' }).getByRole('button', { name: 'path' }).click();
+  await panel.locator('[data-testid=problems]', { hasText: 'Copied the path $.content.' }).waitFor();
   await panel.keyboard.press('Escape');
   await detail.waitFor({ state: 'detached' });
 

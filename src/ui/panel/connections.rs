@@ -140,10 +140,7 @@ pub fn ConnectionHeader(conn: ConnId, live: bool) -> impl IntoView {
                 "websocat" => shell::websocat(&url, &protos, origin.as_deref()),
                 _ => shell::wscat(&url, &protos, origin.as_deref()),
             };
-            if let Some(w) = web_sys::window() {
-                let _ = w.navigator().clipboard().write_text(&cmd);
-            }
-            state.status.set(format!("Copied a {which} command (it contains the token: share it with care)."));
+            crate::ui::clipboard::copy(&cmd, format!("Copied a {which} command (it contains the token: share it with care)."));
         }
     };
     let _ = live;

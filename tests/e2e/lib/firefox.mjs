@@ -37,12 +37,15 @@ export async function launchFirefox({ extensionPath = FIREFOX_EXT, logName = 'fi
   const log = createWriteStream(path.join(ARTIFACTS, `${logName}.log`));
   // --remote-allow-system-access: BiDi may then navigate to moz-extension:// pages (refused otherwise).
   const proc = spawn(process.env.FIREFOX || '/usr/bin/firefox-esr', ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0', '--remote-allow-system-access'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout.pipe(log);
+  // Both pipes write to one log, which close() ends once the process's pipes are closed: stderr can
+  // still deliver output after stdout has ended (a write after end throws outside any test).
+  const closed = new Promise((r) => proc.once('close', r));
+  proc.stdout.on('data', (d) => log.writableEnded || log.write(d));
   const endpoint = await new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error('firefox: no WebDriver BiDi endpoint within 30 s')), 30000);
     proc.stderr.on('data', (d) => {
-      log.write(d);
+      if (!log.writableEnded) log.write(d);
       buf += d;
       const m = buf.match(/WebDriver BiDi listening on (ws:\/\/[^\s]+)/);
       if (m) { clearTimeout(timer); resolve(m[1]); }
@@ -107,6 +110,7 @@ export async function launchFirefox({ extensionPath = FIREFOX_EXT, logName = 'fi
       ws.close();
       if (proc.exitCode === null) { proc.kill('SIGTERM'); await new Promise((r) => { proc.once('exit', r); setTimeout(r, 5000); }); }
       if (proc.exitCode === null) proc.kill('SIGKILL');
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
       log.end();
       rmSync(profile, { recursive: true, force: true });
     },
