@@ -28,8 +28,8 @@ scripts/wasm-opt.sh "$wasm" "$wasm"
 # post_build hook, scripts/build-modules.sh, so `trunk serve` has them too.
 
 # The panel's view chunks (split_*.wasm, and chunk_*.wasm for shared code; scripts/split-panel.sh).
-panel_files=(boot.js socketscope.js socketscope_bg.wasm __wasm_split.js verify.js verify_bg.wasm har.js har_bg.wasm)
-panel_files+=($(cd target/trunk && ls | grep -E '^(split|chunk)_.+\.wasm$' || true))
+chunks=($(cd target/trunk && ls | grep -E '^(split|chunk)_.+\.wasm$' || true))
+panel_files=(boot.js socketscope.js socketscope_bg.wasm __wasm_split.js verify.js verify_bg.wasm har.js har_bg.wasm "${chunks[@]}")
 css=$(cd target/trunk && ls *.css)
 rm -rf dist && mkdir -p dist/web dist/chrome dist/firefox
 
@@ -56,9 +56,8 @@ done
 raw=$(stat -c %s "$wasm"); gz=$(gzip -9c "$wasm" | wc -c); js=$(gzip -9c target/trunk/socketscope.js | wc -c)
 loader=$(gzip -9c target/trunk/__wasm_split.js | wc -c)
 log "panel wasm: $raw bytes raw, $gz bytes gzipped; glue js: $js + $loader (chunk loader) bytes gzipped"
-for chunk in target/trunk/split_*.wasm target/trunk/chunk_*.wasm; do
-  [ -f "$chunk" ] || continue
-  log "  view chunk $(basename "$chunk") (loaded on first use): $(stat -c %s "$chunk") bytes raw, $(gzip -9c "$chunk" | wc -c) bytes gzipped"
+for chunk in "${chunks[@]}"; do
+  log "  view chunk $chunk (loaded on first use): $(stat -c %s "target/trunk/$chunk") bytes raw, $(gzip -9c "target/trunk/$chunk" | wc -c) bytes gzipped"
 done
 for m in "verify:first Verify" "har:first HAR import or export"; do
   name=${m%%:*}; mwasm=target/trunk/${name}_bg.wasm

@@ -19,7 +19,6 @@ pub enum PathKey<'a> {
     Name(&'a str),
 }
 
-
 fn scalar(v: &Value) -> (String, &'static str) {
     match v {
         Value::Null => ("null".into(), "j-null"),
