@@ -79,10 +79,6 @@ pub fn mark_step(events: usize, max_marks: usize) -> usize {
     events.div_ceil(max_marks.max(1)).max(1).next_power_of_two()
 }
 
-fn lane_part<T>(lanes: Memo<Option<Vec<Lane>>>, i: usize, part: impl FnOnce(&Lane) -> T) -> Option<T> {
-    lanes.with(|l| l.as_ref().and_then(|l| l.get(i)).map(part))
-}
-
 crate::ui::lazy::lazy_view! {
     /// The lanes, in their own chunk (shown on the Topics tab).
     lanes => fn topic_lanes(conn: ConnId, on_pick: Callback<u32>) { view! { <TopicLanes conn=conn on_pick=on_pick /> }.into_any() }
@@ -147,10 +143,7 @@ pub fn TopicLanes(conn: ConnId, #[prop(into)] on_pick: Callback<u32>) -> impl In
     });
     // What to draw at all changes rarely; the lanes below update in place.
     let shape = Memo::new(move |_| lanes.with(|l| l.as_ref().map(|l| l.len())));
-    // Each part of lane `i`, read from the memo without copying the rest.
-    let name = move |i| lane_part(lanes, i, |l| l.name.clone());
-    let meta = move |i| lane_part(lanes, i, |l| l.meta.clone());
-    let marks = move |i| lane_part(lanes, i, |l| l.marks.clone()).unwrap_or_default();
+    let lane = move |i: usize| lanes.with(|l| l.as_ref().and_then(|l| l.get(i)).cloned());
     // A click (or Enter on a focused mark) opens that mark's frame.
     let pick = move |ev: leptos::ev::MouseEvent| {
         use wasm_bindgen::JsCast;
@@ -174,13 +167,13 @@ pub fn TopicLanes(conn: ConnId, #[prop(into)] on_pick: Callback<u32>) -> impl In
             <div class="lanes" data-testid="lanes" role="list">
                 <For each=move || 0..shape.get().unwrap_or(0) key=|i| *i let:i>
                     <div class="lane" role="listitem" data-testid="lane">
-                        <div class="lane-name" title=move || name(i)>
-                            <strong>{move || name(i)}</strong>
-                            <span class="meta">{move || meta(i)}</span>
+                        <div class="lane-name" title=move || lane(i).map(|l| l.name)>
+                            <strong>{move || lane(i).map(|l| l.name)}</strong>
+                            <span class="meta">{move || lane(i).map(|l| l.meta)}</span>
                         </div>
                         // One click handler per lane, not per mark: a redraw creates no closures.
                         <div class="lane-track" on:click=pick>
-                            <For each=move || marks(i)
+                            <For each=move || lane(i).map(|l| l.marks).unwrap_or_default()
                                 key=|m| (m.index, m.left.to_bits(), m.class, m.title.clone()) let:m>
                                 <button class=format!("mark {}", m.class) style:left=format!("{:.3}%", m.left) title=m.title.clone() aria-label=m.title
                                     data-frame=m.index.to_string()></button>
