@@ -140,6 +140,9 @@ pub struct Correlator {
     /// that starts with nothing else open reopens it (the plain message was a notice such as
     /// Django's `connection_established` racing the page's first message, not the answer).
     reopenable: Option<u32>,
+    /// The notice frame a reopen took its exchange back from: the session clears that frame's link
+    /// ([`Correlator::take_unlinked`]), so the stream's frames are its start and items only.
+    unlinked: Option<u32>,
 }
 
 /// How many unfinished order-paired exchanges are kept open for pairing. A page that sends far
@@ -215,6 +218,7 @@ impl Correlator {
         if opens_stream && not_started(self).is_none() && started(self).is_none() {
             if let Some(n) = self.reopenable.take() {
                 let x = &mut self.exchanges[n as usize];
+                self.unlinked = x.reply;
                 (x.reply, x.status, x.latency_ms) = (None, None, None);
                 self.open.push_front(n);
             }
@@ -249,6 +253,12 @@ impl Correlator {
             x.last_item_at = Some(m.t);
         }
         Some(Linked::Item(n))
+    }
+
+    /// The frame that the last [`converse`](Self::converse) unpaired: it was a notice that raced
+    /// the request, not the start of its answer.
+    pub fn take_unlinked(&mut self) -> Option<u32> {
+        self.unlinked.take()
     }
 
     pub fn link(&mut self, m: &MessageInfo) -> Linked {
@@ -349,7 +359,10 @@ mod tests {
         // reopens the exchange the notice closed.
         assert_eq!(c.converse(&turn(0, Out, Other)), Some(Linked::Opened(0)));
         assert_eq!(c.converse(&turn(1, In, Other)), Some(Linked::Closed(0)));
+        assert_eq!(c.take_unlinked(), None);
         assert_eq!(c.converse(&turn(2, In, Start)), Some(Linked::Item(0)));
+        assert_eq!(c.take_unlinked(), Some(1), "the notice is no longer part of the exchange");
+        assert_eq!(c.take_unlinked(), None);
         assert_eq!(c.converse(&turn(3, In, Item)), Some(Linked::Item(0)));
         // A second message while the first streams: items stay with the first, in order.
         assert_eq!(c.converse(&turn(4, Out, Other)), Some(Linked::Opened(1)));

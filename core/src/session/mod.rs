@@ -342,6 +342,9 @@ impl Model {
                 if let Some(Linked::Opened(n) | Linked::Item(n) | Linked::Closed(n)) = conn.correlation.converse(&turn) {
                     exchange = n;
                 }
+                if let Some(notice) = conn.correlation.take_unlinked() {
+                    conn.frames.unlink(notice);
+                }
             }
             if topic_for_state != NONE {
                 let ti = match conn.topic_index.get(&topic_for_state) {

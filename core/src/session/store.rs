@@ -177,6 +177,14 @@ impl FrameStore {
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
     }
+    /// Frame `i` no longer belongs to an exchange (a notice that pairing by order first took for
+    /// the answer).
+    pub fn unlink(&mut self, i: u32) {
+        if let Some(r) = self.records.get_mut(i as usize) {
+            r.exchange = NONE;
+        }
+    }
+
     pub fn get(&self, i: u32) -> Option<&FrameRecord> {
         self.records.get(i as usize)
     }
