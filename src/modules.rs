@@ -1,7 +1,6 @@
 //! The lazily loaded wasm modules (`verify/`, `har/`), called through boot.js's
 //! `socketscopeModule(name, fn, ...args)`: the first call imports the module, later ones reuse it.
 
-use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Call `function` of module `name`; its answer is text. `Err` says why there is no answer.
@@ -24,14 +23,15 @@ pub async fn call(name: &str, function: &str, args: &[JsValue]) -> Result<String
     answer.as_string().ok_or_else(|| format!("the {name} module answered with something other than text"))
 }
 
-/// A call whose answer is `{"ok": T}` or `{"error": "..."}` (the `har` module's envelope).
-/// Outer `Err`: the module could not be loaded or answered nonsense; inner `Err`: its error.
-pub async fn call_for<T: DeserializeOwned>(name: &str, function: &str, args: &[JsValue]) -> Result<Result<T, String>, String> {
+/// A call whose answer is `{"ok": ...}` or `{"error": "..."}` (the `har` module's envelope); gives
+/// the `ok` value. Outer `Err`: the module could not be loaded or answered nonsense; inner `Err`:
+/// its error. Callers read the value themselves: a generic `from_value` here would put serde's
+/// deserializers into the startup wasm (socketscope_core::json says why that matters).
+pub async fn call_for(name: &str, function: &str, args: &[JsValue]) -> Result<Result<serde_json::Value, String>, String> {
     let text = call(name, function, args).await?;
-    let mut v: serde_json::Value = socketscope_core::json::parse(&text).map_err(|e| format!("the {name} module's answer is not JSON: {e}"))?;
+    let mut v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("the {name} module's answer is not JSON: {e}"))?;
     if let Some(e) = v.get("error").and_then(|e| e.as_str()) {
         return Ok(Err(e.to_string()));
     }
-    let ok = v.get_mut("ok").map(serde_json::Value::take).unwrap_or_default();
-    serde_json::from_value(ok).map(Ok).map_err(|e| format!("the {name} module's answer could not be read: {e}"))
+    Ok(Ok(v.get_mut("ok").map(serde_json::Value::take).unwrap_or_default()))
 }

@@ -14,3 +14,4 @@ pub mod session;
 pub mod export;
 pub mod har;
 pub mod json;
+pub mod decimal;

@@ -296,16 +296,27 @@ pub fn parse_batch_value(value: serde_json::Value) -> Result<Parsed, SchemaError
         Some(v) => return Err(SchemaError::Version { got: v as u32 }),
         None => return Err(SchemaError::Malformed("no protocol version `v`".into())),
     }
-    let batch: Batch = serde_json::from_value(value).map_err(|e| SchemaError::Malformed(e.to_string()))?;
-    let mut events = Vec::with_capacity(batch.events.len());
+    // `Batch`'s fields, read by hand (crate::json says why).
+    let read = || -> Result<(Option<i64>, String, &Vec<serde_json::Value>), String> {
+        let o = crate::json::object(&value, "a batch object")?;
+        let tab = match o.get("tab") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(t) => Some(t.as_i64().ok_or_else(|| crate::json::invalid("tab", t, "a whole number"))?),
+        };
+        let events = crate::json::required(o, "events")?;
+        let events = events.as_array().ok_or_else(|| crate::json::invalid("events", events, "a list"))?;
+        Ok((tab, crate::json::string_of(o, "page")?, events))
+    };
+    let (tab, page, raw_events) = read().map_err(SchemaError::Malformed)?;
+    let mut events = Vec::with_capacity(raw_events.len());
     let mut errors = Vec::new();
-    for (index, raw) in batch.events.into_iter().enumerate() {
-        match Sequenced::from_value(&raw) {
+    for (index, raw) in raw_events.iter().enumerate() {
+        match Sequenced::from_value(raw) {
             Ok(ev) => events.push(ev),
             Err(detail) => errors.push(SchemaError::Event { index, detail }),
         }
     }
-    Ok(Parsed { tab: batch.tab, page: batch.page, events, errors })
+    Ok(Parsed { tab, page, events, errors })
 }
 
 /// Validate a batch given as JSON text.
@@ -330,6 +341,20 @@ mod tests {
         assert_eq!(parsed.events[1].seq, 3);
         assert_eq!(parsed.errors.len(), 1);
         assert!(matches!(&parsed.errors[0], SchemaError::Event { index: 1, .. }));
+    }
+
+    #[test]
+    fn a_batch_of_the_wrong_shape_says_which_field() {
+        let malformed = |text: &str| match parse_batch(text) {
+            Err(SchemaError::Malformed(d)) => d,
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(malformed(r#"{"v":1,"page":"p"}"#), "missing field `events`");
+        assert_eq!(malformed(r#"{"v":1,"page":"p","events":{}}"#), "invalid type for `events`: an object, expected a list");
+        assert_eq!(malformed(r#"{"v":1,"page":7,"events":[]}"#), "invalid type for `page`: a number, expected a string");
+        assert_eq!(malformed(r#"{"v":1,"page":"p","tab":"7","events":[]}"#), "invalid type for `tab`: a string, expected a whole number");
+        let ok = parse_batch(r#"{"v":1,"page":"p","tab":-1,"events":[],"extra":true}"#).unwrap();
+        assert_eq!((ok.tab, ok.page.as_str()), (Some(-1), "p"));
     }
 
     #[test]

@@ -2,14 +2,16 @@
 //! key path and the JWT checks. One serialisable struct, validated as a whole with every problem
 //! reported (a bad field falls back to its default; the rest is kept).
 
+use crate::json::{bool_in, object, strings_in, u64_in, Obj};
 use crate::schema::CaptureSettings;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 /// Settings format version, stored with the settings so a later panel can migrate them.
 pub const SETTINGS_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+/// Stored as JSON (serde's `Serialize`), read back by [`load`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Settings {
     pub version: u32,
     pub capture: CaptureSettings,
@@ -69,19 +71,69 @@ pub const MAX_FRAMES: u64 = 10_000_000;
 pub const MIN_PAYLOAD: u64 = 256;
 pub const MAX_PAYLOAD: u64 = 16 * 1024 * 1024;
 
-/// Parse stored or imported settings. Never fails: unknown or bad values fall back to defaults,
-/// and each fallback is reported.
+/// Parse stored or imported settings. Never fails: a bad or unknown value falls back to its
+/// default, the rest is kept, and each fallback is reported. Read by hand (crate::json says why).
 pub fn load(text: &str) -> (Settings, Vec<String>) {
     let mut problems = Vec::new();
-    let mut s: Settings = match crate::json::parse(text) {
-        Ok(s) => s,
+    let read = serde_json::from_str::<Value>(text).map_err(|e| e.to_string());
+    let o = match read.as_ref().map_err(String::clone).and_then(|v| object(v, "an object")) {
+        Ok(o) => o,
         Err(e) => {
             problems.push(format!("saved settings could not be read ({e}); using the defaults. Save them again to fix this."));
             return (Settings::default(), problems);
         }
     };
+    let mut s = Settings::default();
+    let mut field = |name: &str, read: &mut dyn FnMut(&Value) -> Result<(), String>| {
+        if let Some(v) = o.get(name) {
+            if let Err(e) = read(v) {
+                problems.push(format!("setting `{name}`: {e}; using the default."));
+            }
+        }
+    };
+    field("version", &mut |v| Ok(s.version = u32::try_from(u64_in(v, "version")?).map_err(|_| "too large".to_string())?));
+    field("capture", &mut |v| Ok(s.capture = capture(object(v, "an object")?)?));
+    field("capture_off_sites", &mut |v| Ok(s.capture_off_sites = strings_in(v, "capture_off_sites")?));
+    field("redact_exports", &mut |v| Ok(s.redact_exports = bool_in(v, "redact_exports")?));
+    field("preserve_log", &mut |v| Ok(s.preserve_log = bool_in(v, "preserve_log")?));
+    field("hide_heartbeats", &mut |v| Ok(s.hide_heartbeats = bool_in(v, "hide_heartbeats")?));
+    field("project_profiles", &mut |v| Ok(s.project_profiles = strings_in(v, "project_profiles")?));
+    field("topic_key_path", &mut |v| Ok(s.topic_key_path = crate::json::string_in(v, "topic_key_path")?));
+    field("required_claims", &mut |v| Ok(s.required_claims = strings_in(v, "required_claims")?));
+    field("operation_scopes", &mut |v| Ok(s.operation_scopes = pairs(v)?));
+    field("auth_events", &mut |v| Ok(s.auth_events = strings_in(v, "auth_events")?));
+    field("leeway_seconds", &mut |v| Ok(s.leeway_seconds = u64_in(v, "leeway_seconds")?));
+    field("remember_keys", &mut |v| Ok(s.remember_keys = bool_in(v, "remember_keys")?));
     problems.extend(normalise(&mut s));
     (s, problems)
+}
+
+/// `CaptureSettings`: a missing switch or cap keeps its default.
+fn capture(o: &Obj) -> Result<CaptureSettings, String> {
+    let mut c = CaptureSettings::default();
+    if let Some(v) = o.get("enabled") {
+        c.enabled = bool_in(v, "capture.enabled")?;
+    }
+    if let Some(v) = o.get("max_frames") {
+        c.max_frames = u64_in(v, "capture.max_frames")?;
+    }
+    if let Some(v) = o.get("max_payload") {
+        c.max_payload = u64_in(v, "capture.max_payload")?;
+    }
+    Ok(c)
+}
+
+/// `operation_scopes` as serde writes a list of pairs: `[["submitOp", "doc:write"], ...]`.
+fn pairs(v: &Value) -> Result<Vec<(String, String)>, String> {
+    let expected = "a list of [operation, scope] pairs";
+    let items = v.as_array().ok_or_else(|| crate::json::invalid("operation_scopes", v, expected))?;
+    items
+        .iter()
+        .map(|p| match p.as_array().map(Vec::as_slice) {
+            Some([Value::String(op), Value::String(scope)]) => Ok((op.clone(), scope.clone())),
+            _ => Err(crate::json::invalid("operation_scopes", p, expected)),
+        })
+        .collect()
 }
 
 /// Clamp values into their allowed ranges; returns what was changed and why.
@@ -129,11 +181,46 @@ mod tests {
         let (s, problems) = load("not json");
         assert_eq!(s, Settings::default());
         assert!(problems[0].contains("using the defaults"));
+        let (s, problems) = load("[1]");
+        assert_eq!(s, Settings::default());
+        assert!(problems[0].contains("expected an object"), "{problems:?}");
+    }
+
+    #[test]
+    fn one_bad_field_falls_back_alone() {
+        let (s, problems) = load(
+            r#"{"preserve_log":"yes","remember_keys":true,"leeway_seconds":-5,"capture":{"max_payload":1024},
+                "operation_scopes":[["submitOp","doc:write"],["lone"]],"required_claims":["exp","iat"]}"#,
+        );
+        let d = Settings::default();
+        assert_eq!((s.preserve_log, s.leeway_seconds, &s.operation_scopes), (d.preserve_log, d.leeway_seconds, &d.operation_scopes));
+        assert!(s.remember_keys);
+        assert_eq!(s.capture, CaptureSettings { max_payload: 1024, ..CaptureSettings::default() });
+        assert_eq!(s.required_claims, ["exp", "iat"]);
+        assert_eq!(problems, [
+            "setting `preserve_log`: invalid type for `preserve_log`: a string, expected a boolean; using the default.",
+            "setting `operation_scopes`: invalid type for `operation_scopes`: a list, expected a list of [operation, scope] pairs; using the default.",
+            "setting `leeway_seconds`: invalid type for `leeway_seconds`: a number, expected a whole number from 0; using the default.",
+        ]);
     }
 
     #[test]
     fn round_trips() {
-        let s = Settings { preserve_log: true, capture_off_sites: vec!["bank.example".into()], ..Default::default() };
+        let s = Settings {
+            preserve_log: true,
+            hide_heartbeats: true,
+            capture_off_sites: vec!["bank.example".into()],
+            project_profiles: vec![],
+            topic_key_path: "meta.room".into(),
+            operation_scopes: vec![("join".into(), "room:read".into())],
+            auth_events: vec!["auth".into()],
+            leeway_seconds: 5,
+            remember_keys: true,
+            redact_exports: false,
+            required_claims: vec!["iss".into()],
+            capture: CaptureSettings { enabled: false, max_frames: 5_000, max_payload: 4096 },
+            ..Default::default()
+        };
         let (back, problems) = load(&serde_json::to_string(&s).unwrap());
         assert_eq!(back, s);
         assert!(problems.is_empty());

@@ -208,7 +208,12 @@ pub fn export(state: PanelState, kind: ExportKind) {
             state.status.set("Writing the HAR…".into());
             wasm_bindgen_futures::spawn_local(async move {
                 let args = [session.into(), redact.into(), opts.now.into()];
-                let har = crate::modules::call_for::<String>("har", "har_from_session", &args).await;
+                let har = crate::modules::call_for("har", "har_from_session", &args).await.and_then(|r| {
+                    r.map(|v| match v {
+                        serde_json::Value::String(text) => Ok(text),
+                        other => Err(format!("the HAR module answered with {} instead of the HAR's text", socketscope_core::json::kind(&other))),
+                    })
+                });
                 saved("socketscope.har", har.map_err(|e| format!("the HAR module failed ({e}); reload the panel and try again")).and_then(|r| r));
             });
         }

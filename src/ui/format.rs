@@ -1,5 +1,6 @@
 //! Small text formatters shared by the views.
 
+use socketscope_core::decimal::fixed;
 use socketscope_core::schema::ReadyState;
 
 pub fn state_name(s: ReadyState) -> &'static str {
@@ -15,7 +16,7 @@ pub fn state_name(s: ReadyState) -> &'static str {
 pub fn duration(ms: f64) -> String {
     let ms = ms.max(0.0);
     if (1000.0..60_000.0).contains(&ms) {
-        format!("{:.1} s", ms / 1000.0)
+        format!("{} s", fixed(ms / 1000.0, 1))
     } else {
         socketscope_core::jwt::times::human_duration(ms)
     }
@@ -37,9 +38,9 @@ pub fn bytes(n: u64) -> String {
     if n < 1024 {
         format!("{n} B")
     } else if n < 1024 * 1024 {
-        format!("{:.1} KiB", n as f64 / 1024.0)
+        format!("{} KiB", fixed(n as f64 / 1024.0, 1))
     } else {
-        format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0))
+        format!("{} MiB", fixed(n as f64 / (1024.0 * 1024.0), 1))
     }
 }
 

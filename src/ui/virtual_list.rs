@@ -96,18 +96,23 @@ where
         (first..last)
             .map(move |i| {
                 // CSSOM properties, not a style attribute: the pages' CSP forbids inline styles.
-                view! { <div class="vrow" style:top=format!("{}px", i as f64 * row_height) style:height=format!("{row_height}px")>{render(i)}</div> }
+                view! { <div class="vrow" style:top=px(i as f64 * row_height) style:height=px(row_height)>{render(i)}</div> }
             })
             .collect_view()
     };
 
     view! {
         <div class="vlist" node_ref=container on:scroll=on_scroll tabindex="0">
-            <div class="vspace" style:height=move || format!("{}px", count.get() as f64 * row_height)>
+            <div class="vspace" style:height=move || px(count.get() as f64 * row_height)>
                 {rows}
             </div>
         </div>
     }
+}
+
+/// A CSS length in pixels, to the hundredth (socketscope_core::decimal says why not `{}`).
+fn px(v: f64) -> String {
+    format!("{}px", socketscope_core::decimal::fixed(v, 2))
 }
 
 #[cfg(test)]

@@ -282,8 +282,8 @@ fn rate_close(model: &Model, c: &Connection, ex: &CloseExplanation, close_ev: &E
         evidence.extend(frame_ev(model, c.id, l, "last message before the close"));
     }
     let secs = ctx.rate_window_ms / 1000.0;
-    let cause = format!("closed with {}: the page sent {n} message(s) in the {} before the close ({:.1}/s on average, \
-                         peak {peak} within one second).", ex.title(), human_duration(ctx.rate_window_ms), n as f64 / secs);
+    let cause = format!("closed with {}: the page sent {n} message(s) in the {} before the close ({}/s on average, \
+                         peak {peak} within one second).", ex.title(), human_duration(ctx.rate_window_ms), crate::decimal::fixed(n as f64 / secs, 1));
     Diagnosis { rule: Rule::RateLimited, severity: Severity::Error, conn: Some(c.id), cause, evidence, next_step: with_profile_step(ex,
         "Throttle or batch sends on the client, and back off when the server closes for rate.") }
 }

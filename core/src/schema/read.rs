@@ -7,15 +7,12 @@
 //! null, numbers must fit their type, and an unknown `type` is an error.
 
 use super::{Event, Sequenced};
-use serde_json::{Map, Value};
-
-type Obj = Map<String, Value>;
+use crate::json::{bool_of as boolean, invalid, kind, object, opt_string_of as opt_string, required, string_of as string, u64_of, Obj};
+use serde_json::Value;
 
 /// One event object with its `seq`.
 pub(super) fn sequenced(value: &Value) -> Result<Sequenced, String> {
-    let o = value
-        .as_object()
-        .ok_or_else(|| format!("invalid type: {}, expected an event object", kind(value)))?;
+    let o = object(value, "an event object")?;
     Ok(Sequenced {
         seq: u64_of(o, "seq")?,
         event: event_of(o)?,
@@ -24,10 +21,7 @@ pub(super) fn sequenced(value: &Value) -> Result<Sequenced, String> {
 
 /// One event object (its `seq`, if any, is ignored).
 pub(super) fn event(value: &Value) -> Result<Event, String> {
-    let o = value
-        .as_object()
-        .ok_or_else(|| format!("invalid type: {}, expected an event object", kind(value)))?;
-    event_of(o)
+    event_of(object(value, "an event object")?)
 }
 
 fn event_of(o: &Obj) -> Result<Event, String> {
@@ -115,67 +109,17 @@ fn event_of(o: &Obj) -> Result<Event, String> {
     })
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn invalid(field: &str, v: &Value, expected: &str) -> String {
-    format!(
-        "invalid type for `{field}`: {}, expected {expected}",
-        kind(v)
-    )
-}
-
-fn required<'a>(o: &'a Obj, field: &str) -> Result<&'a Value, String> {
-    o.get(field)
-        .ok_or_else(|| format!("missing field `{field}`"))
-}
-
 fn t(o: &Obj) -> Result<f64, String> {
     let v = required(o, "t")?;
     v.as_f64().ok_or_else(|| invalid("t", v, "a number"))
 }
 
-fn u64_of(o: &Obj, field: &str) -> Result<u64, String> {
-    let v = required(o, field)?;
-    v.as_u64()
-        .ok_or_else(|| invalid(field, v, "a whole number from 0"))
-}
-
-fn string(o: &Obj, field: &str) -> Result<String, String> {
-    let v = required(o, field)?;
-    v.as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| invalid(field, v, "a string"))
-}
-
-fn boolean(o: &Obj, field: &str) -> Result<bool, String> {
-    let v = required(o, field)?;
-    v.as_bool().ok_or_else(|| invalid(field, v, "a boolean"))
-}
 
 fn string_or_default(o: &Obj, field: &str) -> Result<String, String> {
     if o.contains_key(field) {
         string(o, field)
     } else {
         Ok(String::new())
-    }
-}
-
-fn opt_string(o: &Obj, field: &str) -> Result<Option<String>, String> {
-    match o.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => v
-            .as_str()
-            .map(|s| Some(s.to_owned()))
-            .ok_or_else(|| invalid(field, v, "a string")),
     }
 }
 
@@ -193,7 +137,7 @@ fn opt_code(o: &Obj, field: &str) -> Result<Option<u16>, String> {
 
 /// The small enums keep their wire names in their serde attributes (one place for each name).
 fn named<T: serde::de::DeserializeOwned>(o: &Obj, field: &str) -> Result<T, String> {
-    T::deserialize(required(o, field)?).map_err(|e| format!("`{field}`: {e}"))
+    crate::json::named_in(required(o, field)?, field)
 }
 
 #[cfg(test)]

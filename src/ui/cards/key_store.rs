@@ -5,12 +5,12 @@
 //! A key is remembered per signer, the token's issuer and `kid` (`iss` claim, `kid` header): the
 //! next token from the same signer gets the key back, whatever connection it came from.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 const PREFIX: &str = "socketscope.verify-key:";
 
 /// What is stored: the pasted text and what the user said it is (`KeyKind`'s value).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Remembered {
     pub key: String,
     pub kind: String,
@@ -36,8 +36,15 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 pub fn load(slot: &str) -> Option<Remembered> {
-    let text = storage()?.get_item(slot).ok().flatten()?;
-    socketscope_core::json::parse(&text).ok()
+    read(&storage()?.get_item(slot).ok().flatten()?)
+}
+
+/// What `save` wrote, or `None` for anything else (another version's or a damaged entry).
+fn read(text: &str) -> Option<Remembered> {
+    use socketscope_core::json::{object, string_of};
+    let v = serde_json::from_str(text).ok()?;
+    let o = object(&v, "a stored key").ok()?;
+    Some(Remembered { key: string_of(o, "key").ok()?, kind: string_of(o, "kind").ok()? })
 }
 
 /// Stores the key; the error says why it could not (storage off or full).
@@ -66,5 +73,14 @@ mod tests {
         assert_eq!(label, "issuer https://auth.example, kid k1");
         // Not a JWT at all: one shared slot, said plainly.
         assert_eq!(slot_of("garbage").1, "tokens without an issuer or kid");
+    }
+
+    #[test]
+    fn reads_back_what_it_stores_and_nothing_else() {
+        let r = Remembered { key: "-----BEGIN PUBLIC KEY-----\n…".into(), kind: "pem".into() };
+        assert_eq!(read(&serde_json::to_string(&r).unwrap()), Some(r));
+        for damaged in ["", "[]", r#"{"key":"k"}"#, r#"{"key":1,"kind":"pem"}"#] {
+            assert_eq!(read(damaged), None, "{damaged}");
+        }
     }
 }

@@ -138,7 +138,7 @@ pub fn TokenCard(
                 view! {
                     <tr data-testid="token-time" data-claim=t.claim.name()>
                         <th>{t.claim.name()}</th>
-                        <td class="mono">{t.seconds.to_string()}</td>
+                        <td class="mono">{socketscope_core::decimal::plain(t.seconds)}</td>
                         <td class="mono">{t.utc.clone()}</td>
                         <td>{local_time(at)}</td>
                         <td class="rel">{move || from_now(at - now.get())}</td>
@@ -240,14 +240,14 @@ impl KeyKind {
 
 /// What the verifier answers: the core's `jwt::Verification` as JSON, read back here with just
 /// the fields the box shows. The same JSON whether it ran inline or in the lazy verify module.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 struct Reply {
     outcome: String,
     verified_with: Option<String>,
     findings: Vec<ReplyFinding>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 struct ReplyFinding {
     severity: Severity,
     /// The core's `FindingCode` by its serde name, e.g. `no_key_for_kid`.
@@ -292,11 +292,29 @@ async fn verify_in_module(token: String, key: String, now_ms: f64) -> Result<Str
 /// The verifier's JSON as what the box shows, or why there is no answer.
 fn read_reply(answer: Result<String, String>) -> Result<Reply, String> {
     let json = answer?;
-    socketscope_core::json::parse::<Reply>(&json).map_err(|_| {
-        serde_json::from_str::<serde_json::Value>(&json)
-            .ok()
-            .and_then(|v| v.get("error").and_then(Value::as_str).map(String::from))
-            .unwrap_or_else(|| "the verifier's answer could not be read".into())
+    let v: Value = serde_json::from_str(&json).map_err(|e| format!("the verifier's answer is not JSON ({e})"))?;
+    if let Some(e) = v.get("error").and_then(Value::as_str) {
+        return Err(e.into());
+    }
+    reply_of(&v).map_err(|e| format!("the verifier's answer could not be read ({e})"))
+}
+
+/// `Reply` by hand: socketscope_core::json says why not serde's derive.
+fn reply_of(v: &Value) -> Result<Reply, String> {
+    use socketscope_core::json::{named_in, object, opt_string_of, required, string_of};
+    let o = object(v, "a verification object")?;
+    let findings = required(o, "findings")?;
+    let findings = findings.as_array().ok_or_else(|| socketscope_core::json::invalid("findings", findings, "a list"))?;
+    Ok(Reply {
+        outcome: string_of(o, "outcome")?,
+        verified_with: opt_string_of(o, "verified_with")?,
+        findings: findings
+            .iter()
+            .map(|f| {
+                let f = object(f, "a finding object")?;
+                Ok(ReplyFinding { severity: named_in(required(f, "severity")?, "severity")?, code: string_of(f, "code")?, message: string_of(f, "message")? })
+            })
+            .collect::<Result<_, String>>()?,
     })
 }
 
@@ -435,5 +453,38 @@ pub fn VerifyBox(
                 .into_any(),
             })}
         </div>
+    }
+}
+
+#[cfg(all(test, feature = "inline-verify"))]
+mod tests {
+    use super::*;
+
+    /// The box reads back every field of what the core's verifier writes.
+    #[test]
+    fn reads_the_verifiers_answer() {
+        // {"alg":"HS256","kid":"k1"} . {"iss":"https://auth.example","sub":"u"} . a wrong signature
+        let token = "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZSIsInN1YiI6InUifQ.c2ln";
+        for key in [KeyInput::Secret { secret: "s3cret".into(), encoding: SecretEncoding::Utf8 }, KeyInput::Pem("not pem".into())] {
+            let expected = socketscope_core::jwt::verify(token, &key, &socketscope_core::jwt::VerifyOptions { now_ms: 0.0, leeway_s: 0 });
+            let reply = read_reply(verify_here(token, &serde_json::to_string(&key).unwrap(), 0.0)).unwrap();
+            assert_eq!(reply.outcome, serde_json::to_value(expected.outcome).unwrap().as_str().unwrap());
+            assert_eq!(reply.verified_with, expected.verified_with);
+            assert!(!reply.findings.is_empty());
+            assert_eq!(reply.findings.len(), expected.findings.len());
+            for (got, want) in reply.findings.iter().zip(&expected.findings) {
+                assert_eq!((got.severity, got.message.as_str()), (want.severity, want.message.as_str()));
+                assert_eq!(got.code, serde_json::to_value(want.code).unwrap().as_str().unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn an_error_or_a_bad_answer_is_said_plainly() {
+        assert_eq!(read_reply(Ok(r#"{"error":"the verify module could not load"}"#.into())).unwrap_err(), "the verify module could not load");
+        let e = read_reply(Ok(r#"{"outcome":"verified","findings":[{"severity":"loud","code":"x","message":"m"}]}"#.into())).unwrap_err();
+        assert!(e.starts_with("the verifier's answer could not be read (`severity`: unknown variant `loud`"), "{e}");
+        assert!(read_reply(Ok("<html>".into())).unwrap_err().starts_with("the verifier's answer is not JSON"));
+        assert_eq!(read_reply(Err("offline".into())).unwrap_err(), "offline");
     }
 }

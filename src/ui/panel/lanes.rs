@@ -3,6 +3,7 @@
 
 use crate::store::PanelState;
 use crate::ui::format::duration;
+use socketscope_core::decimal::fixed;
 use leptos::prelude::*;
 use socketscope_core::protocols::{Kind, Status};
 use socketscope_core::session::{ConnId, FrameRef, TopicState};
@@ -175,7 +176,7 @@ pub fn TopicLanes(conn: ConnId, #[prop(into)] on_pick: Callback<u32>) -> impl In
                         <div class="lane-track" on:click=pick>
                             <For each=move || lane(i).map(|l| l.marks).unwrap_or_default()
                                 key=|m| (m.index, m.left.to_bits(), m.class, m.title.clone()) let:m>
-                                <button class=format!("mark {}", m.class) style:left=format!("{:.3}%", m.left) title=m.title.clone() aria-label=m.title
+                                <button class=format!("mark {}", m.class) style:left=format!("{}%", fixed(m.left, 3)) title=m.title.clone() aria-label=m.title
                                     data-frame=m.index.to_string()></button>
                             </For>
                         </div>

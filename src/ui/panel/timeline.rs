@@ -3,6 +3,7 @@
 
 use crate::store::PanelState;
 use crate::ui::format::{clock, duration, state_name};
+use socketscope_core::decimal::fixed;
 use leptos::prelude::*;
 use socketscope_core::schema::{Initiator, ReadyState};
 use socketscope_core::session::ConnId;
@@ -52,7 +53,7 @@ pub fn Timeline(conn: ConnId) -> impl IntoView {
                     let width = (len / total * 100.0).max(if sp.state == ReadyState::Closed { 0.8 } else { 2.0 });
                     let label = format!("{} {}", state_name(sp.state), if sp.state == ReadyState::Closed { String::new() } else { duration(len) });
                     let title = format!("{} at {} (+{})", state_name(sp.state), clock(sp.start), duration(sp.start - c.created));
-                    view! { <div class="seg" data-state=state_name(sp.state) style:flex-basis=format!("{width:.2}%") title=title>{label}</div> }
+                    view! { <div class="seg" data-state=state_name(sp.state) style:flex-basis=format!("{}%", fixed(width, 2)) title=title>{label}</div> }
                 })
                 .collect_view();
             let handshake = c.handshake.as_ref().map(|h| match (h.status, &h.error) {

@@ -37,8 +37,12 @@ pub async fn import(name: &str, text: String) -> Result<Loaded, String> {
         ImportError::WrongFormat(_) => {}
     }
     let args = [text.into(), js_sys::Date::now().into()];
-    let har = crate::modules::call_for::<HarAsSession>("har", "session_from_har", &args)
+    let har = crate::modules::call_for("har", "session_from_har", &args)
         .await
+        .and_then(|r| match r {
+            Ok(v) => serde_json::from_value::<HarAsSession>(v).map(Ok).map_err(|e| format!("its answer could not be read: {e}")),
+            Err(e) => Ok(Err(e)),
+        })
         .map_err(|e| format!("{name}: the HAR reader failed ({e}). Reload the page and drop the file again."))?;
     match har {
         Ok(converted) => {
