@@ -164,7 +164,7 @@ async fn verify_key_is_remembered_only_on_opt_in_and_forgotten_on_request() {
     click(&remember);
     leptos::task::tick().await;
     let stored = storage.get_item(&slot).unwrap().expect("stored after the opt-in");
-    assert_eq!(serde_json::from_str::<key_store::Remembered>(&stored).unwrap(), key_store::Remembered { key: secret.into(), kind: "secret".into() });
+    assert_eq!(key_store::read(&stored).unwrap(), key_store::Remembered { key: secret.into(), kind: "secret".into() });
     one(&el, "[data-testid=verify-forget]");
 
     // A new card for the same signer (a reload) comes prefilled; another signer does not.

@@ -188,13 +188,31 @@ pub enum ExportKind {
     Har,
 }
 
+crate::ui::lazy::lazy_fn! {
+    /// The capture as a session file's text. In its own chunk: only an Export click needs it.
+    export => fn session_file(state: PanelState, opts: ExportOptions) -> String {
+        state.store.with_value(|s| export_session(&s.session, &opts))
+    }
+}
+
 /// Save the whole capture as a Socketscope session file or a Chrome-compatible HAR, redacted
 /// unless the user turned redaction off. A HAR is the session file converted by the HAR module
-/// (`har/`, loaded on first use).
-pub fn export(state: PanelState, kind: ExportKind) {
+/// (`har/`, loaded on first use). `retry`: [`crate::ui::lazy::retry_hint`].
+pub fn export(state: PanelState, kind: ExportKind, retry: &'static str) {
     let redact = state.settings.with_untracked(|s| s.redact_exports);
     let opts = ExportOptions { redact, now: js_sys::Date::now() };
-    let session = state.store.with_value(|s| export_session(&s.session, &opts));
+    let now = opts.now;
+    wasm_bindgen_futures::spawn_local(async move {
+        match session_file(state, opts).await {
+            Ok(session) => save_export(state, kind, redact, now, session),
+            Err(crate::ui::lazy::LoadFailed) => state.status.set(format!(
+                "Could not export: a file of this build is missing or broken (the console says which). {retry}, then try again."
+            )),
+        }
+    });
+}
+
+fn save_export(state: PanelState, kind: ExportKind, redact: bool, now: f64, session: String) {
     let saved = move |name: &str, text: Result<String, String>| {
         let note = if redact { "tokens redacted" } else { "tokens NOT redacted: treat the file as a secret" };
         state.status.set(match text.and_then(|text| crate::ui::download::save_text(name, "application/json", &text).map(|()| text.len())) {
@@ -207,7 +225,7 @@ pub fn export(state: PanelState, kind: ExportKind) {
         ExportKind::Har => {
             state.status.set("Writing the HAR…".into());
             wasm_bindgen_futures::spawn_local(async move {
-                let args = [session.into(), redact.into(), opts.now.into()];
+                let args = [session.into(), redact.into(), now.into()];
                 let har = crate::modules::call_for("har", "har_from_session", &args).await.and_then(|r| {
                     r.map(|v| match v {
                         serde_json::Value::String(text) => Ok(text),

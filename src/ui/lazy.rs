@@ -1,8 +1,9 @@
 //! Views that are not on the first screen live in their own wasm chunks, fetched the first time
 //! they are shown: the standalone page, the settings view, the topic lanes and the frame details.
+//! So does code behind a click that the first screen never runs (writing a session export).
 //! This keeps them out of the startup wasm (issue #5's size budget).
 //!
-//! With the `split` feature (the panel's Trunk build) each [`lazy_view!`] function becomes a
+//! With the `split` feature (the panel's Trunk build) each [`lazy_fn!`] function becomes a
 //! split point (`wasm_split_helpers`, re-exported by Leptos), and `scripts/split-panel.sh` cuts the
 //! linked wasm into the main module and one chunk per view. Without it (native and render-test
 //! builds) the same function is an ordinary `async fn`, so callers and tests see one API.
@@ -23,34 +24,48 @@ impl From<leptos::wasm_split::SplitLoaderError> for LoadFailed {
 /// What a lazy view function returns.
 pub type Loaded = Result<AnyView, LoadFailed>;
 
-/// Declares `fn $name(args) -> Loaded` whose body (an `AnyView`) is compiled into the chunk
+/// Declares `fn $name(args) -> Result<$ret, LoadFailed>` whose body is compiled into the chunk
 /// `$chunk` under the `split` feature. Call it as `name(args).await`.
-macro_rules! lazy_view {
-    ($(#[$doc:meta])* $chunk:ident => fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
+macro_rules! lazy_fn {
+    ($(#[$doc:meta])* $chunk:ident => fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block) => {
         $(#[$doc])*
         #[cfg(feature = "split")]
         #[::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
-        pub fn $name($($arg: $ty),*) -> $crate::ui::lazy::Loaded {
-            let view: ::leptos::prelude::AnyView = $body;
-            Ok(view)
+        pub fn $name($($arg: $ty),*) -> Result<$ret, $crate::ui::lazy::LoadFailed> {
+            let out: $ret = $body;
+            Ok(out)
         }
         $(#[$doc])*
         #[cfg(not(feature = "split"))]
-        pub async fn $name($($arg: $ty),*) -> $crate::ui::lazy::Loaded {
-            let view: ::leptos::prelude::AnyView = $body;
-            Ok(view)
+        pub async fn $name($($arg: $ty),*) -> Result<$ret, $crate::ui::lazy::LoadFailed> {
+            let out: $ret = $body;
+            Ok(out)
         }
+    };
+}
+pub(crate) use lazy_fn;
+
+/// [`lazy_fn!`] for a view: `fn $name(args) -> Loaded`, the body an `AnyView`.
+macro_rules! lazy_view {
+    ($(#[$doc:meta])* $chunk:ident => fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
+        $crate::ui::lazy::lazy_fn! { $(#[$doc])* $chunk => fn $name($($arg: $ty),*) -> ::leptos::prelude::AnyView $body }
     };
 }
 pub(crate) use lazy_view;
 
+/// How to fetch the chunks again in this mode ("Reload the page" / "Close and reopen the panel").
+/// Reads the mode from the component's context: call it while building a view.
+pub fn retry_hint() -> &'static str {
+    match use_context::<crate::mode::Mode>() {
+        Some(crate::mode::Mode::Standalone) => "Reload the page",
+        _ => "Close and reopen the panel",
+    }
+}
+
 /// Draws what `load` resolves to: nothing while the chunk loads (a few milliseconds from the
 /// extension's own files; at once once loaded), or an error that says what to do.
 pub fn show(part: &'static str, load: impl Future<Output = Loaded> + 'static) -> impl IntoView {
-    let retry = match use_context::<crate::mode::Mode>() {
-        Some(crate::mode::Mode::Standalone) => "Reload the page",
-        _ => "Close and reopen the panel",
-    };
+    let retry = retry_hint();
     // Leptos wants a Send future; the panel runs on one thread.
     Suspend::new(send_wrapper::SendWrapper::new(async move {
         load.await.unwrap_or_else(|LoadFailed| {

@@ -40,7 +40,7 @@ pub fn load(slot: &str) -> Option<Remembered> {
 }
 
 /// What `save` wrote, or `None` for anything else (another version's or a damaged entry).
-fn read(text: &str) -> Option<Remembered> {
+pub fn read(text: &str) -> Option<Remembered> {
     use socketscope_core::json::{object, string_of};
     let v = serde_json::from_str(text).ok()?;
     let o = object(&v, "a stored key").ok()?;

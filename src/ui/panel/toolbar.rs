@@ -65,8 +65,9 @@ pub fn Toolbar(live: bool) -> impl IntoView {
         state.pinned.set(false);
         state.selected_frame.set(None);
     };
-    let export_session = move |_| crate::ui::analysis::export(state, crate::ui::analysis::ExportKind::Session);
-    let export_har = move |_| crate::ui::analysis::export(state, crate::ui::analysis::ExportKind::Har);
+    let retry = crate::ui::lazy::retry_hint();
+    let export_session = move |_| crate::ui::analysis::export(state, crate::ui::analysis::ExportKind::Session, retry);
+    let export_har = move |_| crate::ui::analysis::export(state, crate::ui::analysis::ExportKind::Har, retry);
     view! {
         <header class="bar" role="toolbar" aria-label="Recording">
             <strong>"Socketscope"</strong>
