@@ -1,9 +1,11 @@
 // The panel against the demo app in real Chromium with the extension: the close card and token
 // card explain the 4001, the filter and topic lanes work on real traffic, the send and
-// force-close actions round-trip through the page's own socket to the real server, and a copied
-// wscat/websocat command reopens a socket on that server.
+// force-close actions round-trip through the page's own socket to the real server, an export
+// holds the capture with its tokens redacted, and a copied wscat/websocat command reopens a socket
+// on that server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { launch, tabIdOf, openPanel, shot, startDemo } from './lib/browser.mjs';
 
 let demo, browser, origin, cfg, page, panel;
@@ -150,6 +152,30 @@ test('frame details and settings arrive on first use as view chunks; the standal
   for (const c of ['split_frame_detail.wasm', 'split_settings.wasm', 'split_lanes.wasm']) assert.ok(chunks.includes(c), `${c} fetched: ${chunks.join(', ')}`);
   assert.equal(new Set(chunks).size, chunks.length, `each chunk fetched once: ${chunks.join(', ')}`);
   assert.ok(!chunks.includes('split_standalone.wasm'), `the panel fetched the standalone page: ${chunks.join(', ')}`);
+  assert.deepEqual(panel.socketscopeErrors, []);
+});
+
+test('Export session from the extension panel: its code arrives on the first click, the file holds the capture, tokens redacted', async () => {
+  assert.ok(!(await chunksFetched()).includes('split_export.wasm'), 'the export code is not fetched before the click');
+  const save = async () => {
+    const [download] = await Promise.all([panel.waitForEvent('download'), panel.click('[data-testid=export-session]')]);
+    const text = readFileSync(await download.path(), 'utf8');
+    assert.equal(download.suggestedFilename(), 'socketscope-session.json');
+    await panel.locator('[data-testid=problems]', { hasText: `Saved socketscope-session.json (${Buffer.byteLength(text)} bytes, tokens redacted).` }).waitFor();
+    return text;
+  };
+  const text = await save();
+  const events = JSON.parse(text).pages.flatMap((p) => p.events);
+  assert.ok(events.some((e) => e.type === 'frame' && e.dir === 'out' && e.data === sentByPanel), 'the message the panel sent is in the file');
+  const closes = events.filter((e) => e.type === 'close').map((e) => e.code);
+  assert.ok(closes.includes(4001), `the 4001 close is in the file: ${closes}`);
+  // Every token the page was given: none of their signatures is left in the file.
+  const tokens = [...new Set(JSON.stringify(cfg).match(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/g))];
+  assert.ok(tokens.length >= 2 && tokens.includes(cfg.chat.token), `the page's tokens: ${tokens.length}`);
+  for (const t of tokens) assert.ok(!text.includes(t.split('.')[2]), 'a token signature is in the export');
+  // A second export reuses the loaded chunk.
+  await save();
+  assert.equal((await chunksFetched()).filter((c) => c === 'split_export.wasm').length, 1, 'split_export.wasm fetched once');
   assert.deepEqual(panel.socketscopeErrors, []);
 });
 
