@@ -85,6 +85,16 @@ pub fn opt_string_of(o: &Obj, field: &str) -> Result<Option<String>, String> {
     opt_string_in(o.get(field), field)
 }
 
+/// A list, its items left to the caller.
+pub fn array_of<'a>(o: &'a Obj, field: &str) -> Result<&'a Vec<Value>, String> {
+    let v = required(o, field)?;
+    v.as_array().ok_or_else(|| invalid(field, v, "a list"))
+}
+
+pub fn named_of<T: DeserializeOwned>(o: &Obj, field: &str) -> Result<T, String> {
+    named_in(required(o, field)?, field)
+}
+
 /// A small enum by its serde name: the enums keep their wire names in their serde attributes, one
 /// place for each name. Deserialized from the string alone, so serde's error path for other kinds
 /// of values (which prints floats) is never compiled in.

@@ -303,9 +303,7 @@ pub fn parse_batch_value(value: serde_json::Value) -> Result<Parsed, SchemaError
             None | Some(serde_json::Value::Null) => None,
             Some(t) => Some(t.as_i64().ok_or_else(|| crate::json::invalid("tab", t, "a whole number"))?),
         };
-        let events = crate::json::required(o, "events")?;
-        let events = events.as_array().ok_or_else(|| crate::json::invalid("events", events, "a list"))?;
-        Ok((tab, crate::json::string_of(o, "page")?, events))
+        Ok((tab, crate::json::string_of(o, "page")?, crate::json::array_of(o, "events")?))
     };
     let (tab, page, raw_events) = read().map_err(SchemaError::Malformed)?;
     let mut events = Vec::with_capacity(raw_events.len());

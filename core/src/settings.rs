@@ -75,8 +75,12 @@ pub const MAX_PAYLOAD: u64 = 16 * 1024 * 1024;
 /// default, the rest is kept, and each fallback is reported. Read by hand (crate::json says why).
 pub fn load(text: &str) -> (Settings, Vec<String>) {
     let mut problems = Vec::new();
-    let read = serde_json::from_str::<Value>(text).map_err(|e| e.to_string());
-    let o = match read.as_ref().map_err(String::clone).and_then(|v| object(v, "an object")) {
+    let parsed = serde_json::from_str::<Value>(text);
+    let o = match &parsed {
+        Ok(v) => object(v, "an object"),
+        Err(e) => Err(e.to_string()),
+    };
+    let o = match o {
         Ok(o) => o,
         Err(e) => {
             problems.push(format!("saved settings could not be read ({e}); using the defaults. Save them again to fix this."));

@@ -201,10 +201,9 @@ crate::ui::lazy::lazy_fn! {
 pub fn export(state: PanelState, kind: ExportKind, retry: &'static str) {
     let redact = state.settings.with_untracked(|s| s.redact_exports);
     let opts = ExportOptions { redact, now: js_sys::Date::now() };
-    let now = opts.now;
     wasm_bindgen_futures::spawn_local(async move {
         match session_file(state, opts).await {
-            Ok(session) => save_export(state, kind, redact, now, session),
+            Ok(session) => save_export(state, kind, opts, session),
             Err(crate::ui::lazy::LoadFailed) => state.status.set(format!(
                 "Could not export: a file of this build is missing or broken (the console says which). {retry}, then try again."
             )),
@@ -212,7 +211,7 @@ pub fn export(state: PanelState, kind: ExportKind, retry: &'static str) {
     });
 }
 
-fn save_export(state: PanelState, kind: ExportKind, redact: bool, now: f64, session: String) {
+fn save_export(state: PanelState, kind: ExportKind, ExportOptions { redact, now }: ExportOptions, session: String) {
     let saved = move |name: &str, text: Result<String, String>| {
         let note = if redact { "tokens redacted" } else { "tokens NOT redacted: treat the file as a secret" };
         state.status.set(match text.and_then(|text| crate::ui::download::save_text(name, "application/json", &text).map(|()| text.len())) {

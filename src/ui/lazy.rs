@@ -5,7 +5,7 @@
 //!
 //! With the `split` feature (the panel's Trunk build) each [`lazy_fn!`] function becomes a
 //! split point (`wasm_split_helpers`, re-exported by Leptos), and `scripts/split-panel.sh` cuts the
-//! linked wasm into the main module and one chunk per view. Without it (native and render-test
+//! linked wasm into the main module and one chunk per split point. Without it (native and render-test
 //! builds) the same function is an ordinary `async fn`, so callers and tests see one API.
 
 use leptos::prelude::*;

@@ -7,7 +7,7 @@
 //! null, numbers must fit their type, and an unknown `type` is an error.
 
 use super::{Event, Sequenced};
-use crate::json::{bool_of as boolean, invalid, kind, object, opt_string_of as opt_string, required, string_of as string, u64_of, Obj};
+use crate::json::{bool_of as boolean, invalid, kind, named_of, object, opt_string_of as opt_string, required, string_of as string, u64_of, Obj};
 use serde_json::Value;
 
 /// One event object with its `seq`.
@@ -56,15 +56,15 @@ fn event_of(o: &Obj) -> Result<Event, String> {
         "state" => Event::State {
             id: string(o, "id")?,
             t: t(o)?,
-            state: named(o, "state")?,
+            state: named_of(o, "state")?,
             protocol: opt_string(o, "protocol")?,
             extensions: opt_string(o, "extensions")?,
         },
         "frame" => Event::Frame {
             id: string(o, "id")?,
             t: t(o)?,
-            dir: named(o, "dir")?,
-            op: named(o, "op")?,
+            dir: named_of(o, "dir")?,
+            op: named_of(o, "op")?,
             size: u64_of(o, "size")?,
             data: string(o, "data")?,
             truncated: o.contains_key("truncated") && boolean(o, "truncated")?,
@@ -72,7 +72,7 @@ fn event_of(o: &Obj) -> Result<Event, String> {
         "close_call" => Event::CloseCall {
             id: string(o, "id")?,
             t: t(o)?,
-            by: named(o, "by")?,
+            by: named_of(o, "by")?,
             code: opt_code(o, "code")?,
             reason: opt_string(o, "reason")?,
         },
@@ -82,7 +82,7 @@ fn event_of(o: &Obj) -> Result<Event, String> {
             code: opt_code(o, "code")?.ok_or("missing field `code`")?,
             reason: string_or_default(o, "reason")?,
             was_clean: boolean(o, "was_clean")?,
-            initiator: named(o, "initiator")?,
+            initiator: named_of(o, "initiator")?,
         },
         "error" => Event::Error {
             id: string(o, "id")?,
@@ -114,7 +114,6 @@ fn t(o: &Obj) -> Result<f64, String> {
     v.as_f64().ok_or_else(|| invalid("t", v, "a number"))
 }
 
-
 fn string_or_default(o: &Obj, field: &str) -> Result<String, String> {
     if o.contains_key(field) {
         string(o, field)
@@ -133,11 +132,6 @@ fn opt_code(o: &Obj, field: &str) -> Result<Option<u16>, String> {
             .map(Some)
             .ok_or_else(|| invalid(field, v, "a whole number from 0 to 65535")),
     }
-}
-
-/// The small enums keep their wire names in their serde attributes (one place for each name).
-fn named<T: serde::de::DeserializeOwned>(o: &Obj, field: &str) -> Result<T, String> {
-    crate::json::named_in(required(o, field)?, field)
 }
 
 #[cfg(test)]

@@ -301,18 +301,16 @@ fn read_reply(answer: Result<String, String>) -> Result<Reply, String> {
 
 /// `Reply` by hand: socketscope_core::json says why not serde's derive.
 fn reply_of(v: &Value) -> Result<Reply, String> {
-    use socketscope_core::json::{named_in, object, opt_string_of, required, string_of};
+    use socketscope_core::json::{array_of, named_of, object, opt_string_of, string_of};
     let o = object(v, "a verification object")?;
-    let findings = required(o, "findings")?;
-    let findings = findings.as_array().ok_or_else(|| socketscope_core::json::invalid("findings", findings, "a list"))?;
     Ok(Reply {
         outcome: string_of(o, "outcome")?,
         verified_with: opt_string_of(o, "verified_with")?,
-        findings: findings
+        findings: array_of(o, "findings")?
             .iter()
             .map(|f| {
                 let f = object(f, "a finding object")?;
-                Ok(ReplyFinding { severity: named_in(required(f, "severity")?, "severity")?, code: string_of(f, "code")?, message: string_of(f, "message")? })
+                Ok(ReplyFinding { severity: named_of(f, "severity")?, code: string_of(f, "code")?, message: string_of(f, "message")? })
             })
             .collect::<Result<_, String>>()?,
     })
