@@ -223,6 +223,42 @@ fn diagnostics_are_ranked_errors_first() {
     assert_eq!(order, ["error", "warning", "info"]);
 }
 
+/// The countdown and each "from now" cell follow `now` in place: the same elements, new text, and
+/// the countdown's state turns from ok to bad when `exp` passes.
+#[wasm_bindgen_test]
+async fn token_times_follow_now_in_place() {
+    let now = RwSignal::new(EXP_MS - 90_000.0);
+    let i = inspect(TOKEN, &Moments::at(EXP_MS - 90_000.0), &[], &InspectOptions::default());
+    let el = mount(move || view! { <TokenCard inspection=i now=now /> });
+    leptos::task::tick().await;
+    let countdown = one(&el, "[data-testid=token-countdown]");
+    let exp_rel = one(&el, "[data-testid=token-time][data-claim=exp] td.rel");
+    assert_eq!((text(&countdown).as_str(), countdown.get_attribute("data-state").as_deref()), ("Expires in 1 min 30 s (1 min 30 s)", Some("ok")));
+    assert_eq!(text(&exp_rel), "in 1 min 30 s");
+
+    now.set(EXP_MS + 120_000.0);
+    leptos::task::tick().await;
+    let after = one(&el, "[data-testid=token-countdown]");
+    assert!(after.is_same_node(Some(&countdown)), "the countdown was redrawn instead of updated");
+    assert_eq!((text(&after).as_str(), after.get_attribute("data-state").as_deref()), ("Expired 2 min ago", Some("bad")));
+    assert_eq!(text(&exp_rel), "2 min ago");
+}
+
+/// An evidence link hands its target to `on_evidence`; a click on the row's text does nothing.
+#[wasm_bindgen_test]
+async fn evidence_links_report_their_target() {
+    let clicked = RwSignal::new(Vec::<String>::new());
+    let items = vec![DiagnosticItem::new(Severity::Error, "closed", "Closed with 4001.").with_evidence("frame #7", "frame:p:1:7").with_evidence("token", "token")];
+    let on = Callback::new(move |target: String| clicked.update(|c| c.push(target)));
+    let el = mount(move || view! { <DiagnosticsList items=items on_evidence=on /> });
+    click(&one(&el, ".diag-msg"));
+    let links = all(&el, "button.evidence");
+    assert_eq!(links.iter().map(text).collect::<Vec<_>>(), ["frame #7", "token"]);
+    click(&links[1]);
+    click(&links[0]);
+    assert_eq!(clicked.get_untracked(), ["token", "frame:p:1:7"]);
+}
+
 #[wasm_bindgen_test]
 async fn standalone_page_finds_the_token_in_a_pasted_url_and_looks_up_a_code() {
     let el = mount(|| view! { <StandalonePage /> });

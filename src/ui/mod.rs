@@ -4,6 +4,7 @@ pub mod analysis;
 mod app;
 pub mod cards;
 pub mod clipboard;
+pub mod dom;
 pub mod download;
 pub mod format;
 pub mod hex;

@@ -1,6 +1,7 @@
 //! The close card: code, reason, what each active profile says it means, evidence, next step.
 
-use super::diagnostics::{DiagnosticItem, DiagnosticsList, Evidence};
+use super::diagnostics::{diagnostics_list, DiagnosticItem, Evidence};
+use crate::ui::dom::{el, Node};
 use leptos::prelude::*;
 use socketscope_core::close_codes::{CloseExplanation, CloseNote, Collision, ProfileOrigin};
 
@@ -45,86 +46,69 @@ pub fn CloseCard(
     #[prop(optional)] evidence: Vec<Evidence>,
     #[prop(optional)] on_evidence: Option<Callback<String>>,
 ) -> impl IntoView {
-    let e = explanation;
+    close_card(explanation, collisions, evidence, on_evidence)
+}
+
+/// [`CloseCard`] as a tree.
+pub fn close_card(e: CloseExplanation, collisions: Vec<Collision>, evidence: Vec<Evidence>, on_evidence: Option<Callback<String>>) -> Node {
     let reason = if e.reason.trim().is_empty() {
-        view! { <span class="muted">"no reason text"</span> }.into_any()
+        el("span").class("muted").text("no reason text")
     } else {
-        view! { <span class="close-reason" data-testid="close-reason">{format!("\"{}\"", e.reason)}</span> }.into_any()
+        el("span").class("close-reason").testid("close-reason").text(format!("\"{}\"", e.reason))
     };
-    let mut sources: Vec<AnyView> = e
+    let source = |profile: String| el("li").class("close-source").testid("close-meaning").attr("data-profile", profile);
+    let mut sources: Vec<Node> = e
         .matches
         .iter()
         .map(|m| {
-            let name = m.entry.name.clone();
-            let meaning = if m.entry.meaning.is_empty() { None } else { Some(m.entry.meaning.clone()) };
-            let next = (!m.entry.next_step.is_empty()).then(|| m.entry.next_step.clone());
-            view! {
-                <li class="close-source" data-testid="close-meaning" data-profile=m.profile.clone()>
-                    <span class="src">{m.profile.clone()}<span class="muted">{format!(" ({})", origin_label(&m.origin))}</span></span>
-                    <strong>{name}</strong>
-                    {meaning.map(|t| view! { <span>{t}</span> })}
-                    <span class="muted">{format!("Sent by {}.", m.entry.sent_by.label())}</span>
-                    {next.map(|t| view! { <span class="next">"Next: "{t}</span> })}
-                </li>
-            }
-            .into_any()
+            let entry = &m.entry;
+            source(m.profile.clone())
+                .child(el("span").class("src").text(m.profile.clone()).child(el("span").class("muted").text(format!(" ({})", origin_label(&m.origin)))))
+                .child(el("strong").text(entry.name.clone()))
+                .opt((!entry.meaning.is_empty()).then(|| el("span").text(entry.meaning.clone())))
+                .child(el("span").class("muted").text(format!("Sent by {}.", entry.sent_by.label())))
+                .opt((!entry.next_step.is_empty()).then(|| el("span").class("next").text("Next: ").text(entry.next_step.clone())))
         })
         .collect();
     if let Some(s) = e.standard {
         sources.push(
-            view! {
-                <li class="close-source" data-testid="close-meaning" data-profile="IANA">
-                    <span class="src">"IANA registry"</span>
-                    <strong>{s.name}</strong>
-                    <span>{s.meaning}</span>
-                    <span class="muted">{format!("Sent by {}.", s.sent_by.label())}</span>
-                    <span class="next">"Next: "{s.next_step}</span>
-                </li>
-            }
-            .into_any(),
+            source("IANA".into())
+                .child(el("span").class("src").text("IANA registry"))
+                .child(el("strong").text(s.name))
+                .child(el("span").text(s.meaning))
+                .child(el("span").class("muted").text(format!("Sent by {}.", s.sent_by.label())))
+                .child(el("span").class("next").text("Next: ").text(s.next_step)),
         );
     } else if e.matches.is_empty() {
-        sources.push(
-            view! {
-                <li class="close-source" data-testid="close-meaning" data-profile="range">
-                    <span class="src">{e.range.label()}</span>
-                    <span>{e.range.meaning()}</span>
-                </li>
-            }
-            .into_any(),
-        );
+        sources.push(source("range".into()).child(el("span").class("src").text(e.range.label())).child(el("span").text(e.range.meaning())));
     }
-    let notes = e
-        .notes
-        .iter()
-        .map(|n| view! { <p class="close-note" data-testid="close-note">{note_text(n)}</p> })
-        .collect_view();
-    let collisions = (!collisions.is_empty()).then(|| {
-        let items: Vec<DiagnosticItem> = collisions.iter().map(DiagnosticItem::from).collect();
-        view! { <DiagnosticsList items=items /> }
-    });
+    let notes = e.notes.iter().map(|n| el("p").class("close-note").testid("close-note").text(note_text(n)));
+    let collisions = (!collisions.is_empty()).then(|| diagnostics_list(collisions.iter().map(DiagnosticItem::from).collect(), None, None));
     let evidence = (!evidence.is_empty()).then(|| {
         let item = evidence.into_iter().fold(
             DiagnosticItem::new(socketscope_core::diagnostics::Severity::Info, "evidence", "What this close is based on."),
             |i, ev| i.with_evidence(ev.label, ev.target),
         );
-        match on_evidence {
-            Some(cb) => view! { <DiagnosticsList items=vec![item] on_evidence=cb /> }.into_any(),
-            None => view! { <DiagnosticsList items=vec![item] /> }.into_any(),
-        }
+        diagnostics_list(vec![item], on_evidence, None)
     });
-    view! {
-        <section class="card close-card" data-testid="close-card" data-code=e.code aria-label="Close">
-            <h3 class="card-title" data-testid="close-title">{e.title()}</h3>
-            <p class="close-line">
-                <span class="code">{format!("code {}", e.code)}</span>" · "
-                <span class="muted">{e.range.label()}</span>" · "{reason}
-            </p>
-            <p class="close-next" data-testid="close-next"><strong>"Next step: "</strong>{e.next_step()}</p>
-            {notes}
-            <ul class="close-sources">{sources}</ul>
-            {collisions}
-            {evidence}
-        </section>
-    }
+    el("section")
+        .class("card close-card")
+        .testid("close-card")
+        .attr("data-code", e.code.to_string())
+        .attr("aria-label", "Close")
+        .child(el("h3").class("card-title").testid("close-title").text(e.title()))
+        .child(
+            el("p")
+                .class("close-line")
+                .child(el("span").class("code").text(format!("code {}", e.code)))
+                .text(" · ")
+                .child(el("span").class("muted").text(e.range.label()))
+                .text(" · ")
+                .child(reason),
+        )
+        .child(el("p").class("close-next").testid("close-next").child(el("strong").text("Next step: ")).text(e.next_step()))
+        .children(notes)
+        .child(el("ul").class("close-sources").children(sources))
+        .opt(collisions)
+        .opt(evidence)
 }

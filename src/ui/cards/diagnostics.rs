@@ -4,6 +4,7 @@
 //! findings, close-code collisions, profile problems. When the core's diagnostics rules land, a
 //! `From` for their type is all the list needs.
 
+use crate::ui::dom::{el, Node};
 use leptos::prelude::*;
 use socketscope_core::close_codes::{Collision, ProfileProblem};
 use socketscope_core::diagnostics::Severity;
@@ -84,38 +85,36 @@ pub fn DiagnosticsList(
     #[prop(optional)] on_evidence: Option<Callback<String>>,
     #[prop(optional, into)] empty: Option<String>,
 ) -> impl IntoView {
+    diagnostics_list(items, on_evidence, empty)
+}
+
+/// [`DiagnosticsList`] as a tree, for the cards that include one.
+pub fn diagnostics_list(items: Vec<DiagnosticItem>, on_evidence: Option<Callback<String>>, empty: Option<String>) -> Node {
     if items.is_empty() {
         let text = empty.unwrap_or_else(|| "No problems found.".into());
-        return view! { <p class="diag-empty" data-testid="diagnostics-empty">{text}</p> }.into_any();
+        return el("p").class("diag-empty").testid("diagnostics-empty").text(text);
     }
-    let rows = ranked(items)
-        .into_iter()
-        .map(|item| {
-            let sev = item.severity.label();
-            let evidence = (!item.evidence.is_empty()).then(|| {
-                let links = item
-                    .evidence
-                    .into_iter()
-                    .map(|e| match on_evidence {
-                        Some(cb) => {
-                            let target = e.target.clone();
-                            view! { <button class="link evidence" on:click=move |_| cb.run(target.clone())>{e.label}</button> }
-                                .into_any()
-                        }
-                        None => view! { <span class="evidence">{e.label}</span> }.into_any(),
-                    })
-                    .collect_view();
-                view! { <span class="diag-evidence">"Evidence: "{links}</span> }
+    let rows = ranked(items).into_iter().map(|item| {
+        let sev = item.severity.label();
+        let evidence = (!item.evidence.is_empty()).then(|| {
+            let links = item.evidence.into_iter().map(|e| match on_evidence {
+                Some(_) => el("button").class("link evidence").attr("data-evidence", e.target).text(e.label),
+                None => el("span").class("evidence").text(e.label),
             });
-            view! {
-                <li class="diag" data-testid="diagnostic" data-severity=sev>
-                    <span class="sev" data-sev=sev>{sev}</span>
-                    <span class="diag-kind">{item.kind}</span>
-                    <span class="diag-msg">{item.message}</span>
-                    {evidence}
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ul class="diagnostics" aria-label="Diagnostics">{rows}</ul> }.into_any()
+            el("span").class("diag-evidence").text("Evidence: ").children(links)
+        });
+        el("li")
+            .class("diag")
+            .testid("diagnostic")
+            .attr("data-severity", sev)
+            .child(el("span").class("sev").attr("data-sev", sev).text(sev))
+            .child(el("span").class("diag-kind").text(item.kind))
+            .child(el("span").class("diag-msg").text(item.message))
+            .opt(evidence)
+    });
+    let list = el("ul").class("diagnostics").attr("aria-label", "Diagnostics").children(rows);
+    match on_evidence {
+        Some(on) => list.on_click_of("data-evidence", on),
+        None => list,
+    }
 }

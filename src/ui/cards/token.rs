@@ -1,7 +1,9 @@
 //! The token card: header, claims, time claims (absolute, local, relative to the connect, the
 //! close and now, with a countdown to `exp`), scopes, findings, and an offline verify box.
 
-use super::diagnostics::{DiagnosticItem, DiagnosticsList};
+use super::diagnostics::{diagnostics_list, DiagnosticItem, DiagnosticsList};
+use crate::ui::dom::{el, Node};
+use wasm_bindgen::JsCast;
 use super::key_store;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
@@ -51,18 +53,45 @@ pub fn location_label(l: &TokenLocation) -> String {
     }
 }
 
-fn json_table(map: &Map<String, Value>, testid: &'static str) -> impl IntoView {
-    let rows = map
-        .iter()
-        .map(|(k, v)| {
-            let text = match v {
-                Value::String(s) => format!("\"{s}\""),
-                other => other.to_string(),
-            };
-            view! { <tr data-claim=k.clone()><th>{k.clone()}</th><td class="mono">{text}</td></tr> }
-        })
-        .collect_view();
-    view! { <table class="kv" data-testid=testid><tbody>{rows}</tbody></table> }
+fn json_table(map: &Map<String, Value>, testid: &'static str) -> Node {
+    let rows = map.iter().map(|(k, v)| {
+        let text = match v {
+            Value::String(s) => format!("\"{s}\""),
+            other => other.to_string(),
+        };
+        el("tr").attr("data-claim", k.clone()).child(el("th").text(k.clone())).child(el("td").class("mono").text(text))
+    });
+    el("table").class("kv").testid(testid).child(el("tbody").children(rows))
+}
+
+/// The attribute that marks a "from now" text with its moment (whole ms since the epoch): the card
+/// updates every such text on each tick of `now`, in place (no redraw, so a selection survives).
+const AT: &str = "data-at";
+
+/// The countdown to `exp`: its state and text at `now`.
+fn countdown(left_ms: f64) -> (&'static str, String) {
+    if left_ms > 0.0 {
+        ("ok", format!("Expires {} ({})", from_now(left_ms), human_duration(left_ms)))
+    } else {
+        ("bad", format!("Expired {}", from_now(left_ms)))
+    }
+}
+
+/// Brings every `data-at` text inside `card` to `now`; the countdown also gets its state.
+fn tick(card: &web_sys::Element, now: f64) {
+    let Ok(list) = card.query_selector_all("[data-at]") else { return };
+    for i in 0..list.length() {
+        let Some(node) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
+        let Some(at) = node.get_attribute(AT).and_then(|a| a.parse::<i64>().ok()) else { continue };
+        let left = at as f64 - now;
+        if node.has_attribute("data-countdown") {
+            let (state, text) = countdown(left);
+            let _ = node.set_attribute("data-state", state);
+            node.set_text_content(Some(&text));
+        } else {
+            node.set_text_content(Some(&from_now(left)));
+        }
+    }
 }
 
 /// A decoded JWT, with every finding and a verify box.
@@ -92,6 +121,25 @@ pub fn TokenCard(
     #[prop(optional)]
     key: Option<RwSignal<String>>,
 ) -> impl IntoView {
+    let card = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        let now = now.get();
+        if let Some(card) = card.get() {
+            tick(&card, now);
+        }
+    });
+    let token = inspection.token.clone();
+    let body = token_body(inspection, now.get_untracked(), connect_time, close_time, location);
+    view! {
+        <section class="card token-card" data-testid="token-card" aria-label="Token" node_ref=card>
+            {body}
+            <VerifyBox token=token now=now key=key.unwrap_or_else(|| RwSignal::new(String::new())) />
+        </section>
+    }
+}
+
+/// Everything in the token card above the verify box, at `now` (later ticks update it in place).
+fn token_body(inspection: Inspection, now: f64, connect_time: Option<f64>, close_time: Option<f64>, location: Option<String>) -> Node {
     let d = &inspection.decoded;
     let alg = d.alg().map(|a| format!("alg {a}"));
     let kid = d.kid().map(|k| format!("kid \"{k}\""));
@@ -101,103 +149,76 @@ pub fn TokenCard(
         .flatten()
         .collect::<Vec<_>>()
         .join(" · ");
-
+    let undecoded = |testid, text: &'static str| el("p").class("undecoded").testid(testid).text(text);
     let header = match &d.header {
-        Some(h) => json_table(h, "token-header").into_any(),
-        None => view! { <p class="undecoded" data-testid="token-header-missing">"The header could not be decoded; the findings above say why."</p> }.into_any(),
+        Some(h) => json_table(h, "token-header"),
+        None => undecoded("token-header-missing", "The header could not be decoded; the findings above say why."),
     };
     let claims = match &d.claims {
-        Some(c) => json_table(c, "token-claims").into_any(),
-        None => view! { <p class="undecoded" data-testid="token-claims-missing">"The claims could not be decoded; the findings above say why."</p> }.into_any(),
+        Some(c) => json_table(c, "token-claims"),
+        None => undecoded("token-claims-missing", "The claims could not be decoded; the findings above say why."),
     };
+    let at_attr = |ms: f64| (ms.round() as i64).to_string();
 
-    let exp_at = inspection.time(TimeClaim::Exp).map(|t| t.at_ms);
-    let countdown = move || {
-        exp_at.map(|at| {
-            let left = at - now.get();
-            let (cls, text) = if left > 0.0 {
-                ("ok", format!("Expires {} ({})", from_now(left), human_duration(left)))
-            } else {
-                ("bad", format!("Expired {}", from_now(left)))
-            };
-            view! { <p class="countdown" data-state=cls data-testid="token-countdown">{text}</p> }
-        })
+    let countdown = match inspection.time(TimeClaim::Exp).map(|t| t.at_ms) {
+        Some(at) => {
+            let (state, text) = countdown(at - now);
+            Some(el("p").class("countdown").testid("token-countdown").attr("data-state", state).attr("data-countdown", "").attr(AT, at_attr(at)).text(text))
+        }
+        None => d.claims.is_some().then(|| el("p").class("countdown muted").testid("token-countdown").text("No exp: this token never expires.")),
     };
-    let no_exp = (d.claims.is_some() && exp_at.is_none())
-        .then(|| view! { <p class="countdown muted" data-testid="token-countdown">"No exp: this token never expires."</p> });
 
     let times = (!inspection.times.is_empty()).then(|| {
-        let rows = inspection
-            .times
-            .iter()
-            .map(|t| {
-                let at = t.at_ms;
-                let vs_connect = t.from_connect_ms.or(connect_time.map(|c| at - c)).map(|dc| relative(dc, "connect"));
-                let vs_close = t.from_close_ms.or(close_time.map(|c| at - c)).map(|dc| relative(dc, "close"));
-                let extra = [vs_connect, vs_close].into_iter().flatten().collect::<Vec<_>>().join(", ");
-                view! {
-                    <tr data-testid="token-time" data-claim=t.claim.name()>
-                        <th>{t.claim.name()}</th>
-                        <td class="mono">{socketscope_core::decimal::plain(t.seconds)}</td>
-                        <td class="mono">{t.utc.clone()}</td>
-                        <td>{local_time(at)}</td>
-                        <td class="rel">{move || from_now(at - now.get())}</td>
-                        <td class="muted">{extra}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <table class="times">
-                <thead><tr><th>"claim"</th><th>"value"</th><th>"UTC"</th><th>"local time"</th><th>"from now"</th><th>"vs. connection"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
+        let rows = inspection.times.iter().map(|t| {
+            let at = t.at_ms;
+            let vs_connect = t.from_connect_ms.or(connect_time.map(|c| at - c)).map(|dc| relative(dc, "connect"));
+            let vs_close = t.from_close_ms.or(close_time.map(|c| at - c)).map(|dc| relative(dc, "close"));
+            let extra = [vs_connect, vs_close].into_iter().flatten().collect::<Vec<_>>().join(", ");
+            el("tr")
+                .testid("token-time")
+                .attr("data-claim", t.claim.name())
+                .child(el("th").text(t.claim.name()))
+                .child(el("td").class("mono").text(socketscope_core::decimal::plain(t.seconds)))
+                .child(el("td").class("mono").text(t.utc.clone()))
+                .child(el("td").text(local_time(at)))
+                .child(el("td").class("rel").attr(AT, at_attr(at)).text(from_now(at - now)))
+                .child(el("td").class("muted").text(extra))
+        });
+        let head = ["claim", "value", "UTC", "local time", "from now", "vs. connection"].map(|h| el("th").text(h));
+        el("table").class("times").child(el("thead").child(el("tr").children(head))).child(el("tbody").children(rows))
     });
 
     let scopes = inspection.scopes.as_ref().map(|s| {
         format!("Scopes (from {}): {}", s.claims.join(", "), if s.values.is_empty() { "none".into() } else { s.values.join(" ") })
     });
-    let checks = inspection
-        .scope_checks
-        .iter()
-        .map(|(op, c)| {
-            let (state, text) = match c {
-                ScopeCheck::Granted => ("ok", "granted".to_string()),
-                ScopeCheck::Missing { missing } => ("bad", format!("missing {}", missing.join(", "))),
-                ScopeCheck::NoScopeClaim { required } => ("bad", format!("needs {}, token has no scopes", required.join(", "))),
-                ScopeCheck::NotMapped => ("muted", "not in the operation map".to_string()),
-            };
-            view! { <li data-testid="scope-check" data-state=state><span class="mono">{op.clone()}</span>": "{text}</li> }
-        })
-        .collect_view();
+    let checks = inspection.scope_checks.iter().map(|(op, c)| {
+        let (state, text) = match c {
+            ScopeCheck::Granted => ("ok", "granted".to_string()),
+            ScopeCheck::Missing { missing } => ("bad", format!("missing {}", missing.join(", "))),
+            ScopeCheck::NoScopeClaim { required } => ("bad", format!("needs {}, token has no scopes", required.join(", "))),
+            ScopeCheck::NotMapped => ("muted", "not in the operation map".to_string()),
+        };
+        el("li").testid("scope-check").attr("data-state", state).child(el("span").class("mono").text(op.clone())).text(": ").text(text)
+    });
     let scope_block = (scopes.is_some() || !inspection.scope_checks.is_empty()).then(|| {
-        view! {
-            <div class="scopes" data-testid="token-scopes">
-                {scopes.map(|s| view! { <p>{s}</p> })}
-                <ul class="scope-checks">{checks}</ul>
-            </div>
-        }
+        el("div").class("scopes").testid("token-scopes").opt(scopes.map(|s| el("p").text(s))).child(el("ul").class("scope-checks").children(checks))
     });
 
     let findings: Vec<DiagnosticItem> = inspection.findings.iter().map(DiagnosticItem::from).collect();
-    let token = inspection.token.clone();
-    view! {
-        <section class="card token-card" data-testid="token-card" aria-label="Token">
-            <h3 class="card-title">"Token"{location.map(|l| view! { <span class="muted">{format!(" · {l}")}</span> })}</h3>
-            <p class="muted" data-testid="token-summary">{summary}</p>
-            {countdown}
-            {no_exp}
-            <DiagnosticsList items=findings empty="No problems found in the token." />
-            <div class="token-parts">
-                <div><h4>"Header"</h4>{header}</div>
-                <div><h4>"Claims"</h4>{claims}</div>
-            </div>
-            {times}
-            {scope_block}
-            <VerifyBox token=token now=now key=key.unwrap_or_else(|| RwSignal::new(String::new())) />
-        </section>
-    }
+    el("div")
+        .class("token-body")
+        .child(el("h3").class("card-title").text("Token").opt(location.map(|l| el("span").class("muted").text(format!(" · {l}")))))
+        .child(el("p").class("muted").testid("token-summary").text(summary))
+        .opt(countdown)
+        .child(diagnostics_list(findings, None, Some("No problems found in the token.".into())))
+        .child(
+            el("div")
+                .class("token-parts")
+                .child(el("div").child(el("h4").text("Header")).child(header))
+                .child(el("div").child(el("h4").text("Claims")).child(claims)),
+        )
+        .opt(times)
+        .opt(scope_block)
 }
 
 /// Which kind of key the user says they pasted.
