@@ -73,6 +73,8 @@ pub const MAX_PAYLOAD: u64 = 16 * 1024 * 1024;
 
 /// Parse stored or imported settings. Never fails: a bad or unknown value falls back to its
 /// default, the rest is kept, and each fallback is reported. Read by hand (crate::json says why).
+// `Ok(s.field = read(v)?)` stores one field per line; clippy's unit_arg dislikes the form only.
+#[allow(clippy::unit_arg)]
 pub fn load(text: &str) -> (Settings, Vec<String>) {
     let mut problems = Vec::new();
     let parsed = serde_json::from_str::<Value>(text);
