@@ -177,6 +177,9 @@ pub struct PanelState {
     pub paused: RwSignal<bool>,
     pub settings: RwSignal<Settings>,
     pub filter_text: RwSignal<String>,
+    /// The frame list's topic filter ("" for all): the list's own select, or a diagnosis' topic
+    /// evidence. Cleared when the list is drawn for another connection.
+    pub filter_topic: RwSignal<String>,
     pub status: RwSignal<String>,
 }
 
@@ -194,6 +197,7 @@ impl PanelState {
             paused: RwSignal::new(false),
             settings: RwSignal::new(settings),
             filter_text: RwSignal::new(String::new()),
+            filter_topic: RwSignal::new(String::new()),
             status: RwSignal::new(String::new()),
         }
     }

@@ -244,11 +244,15 @@ async fn token_times_follow_now_in_place() {
     assert_eq!(text(&exp_rel), "2 min ago");
 }
 
-/// An evidence link hands its target to `on_evidence`; a click on the row's text does nothing.
+/// An evidence link hands its target to `on_evidence`; a click on the row's text does nothing; evidence
+/// without a target is plain text.
 #[wasm_bindgen_test]
 async fn evidence_links_report_their_target() {
     let clicked = RwSignal::new(Vec::<String>::new());
-    let items = vec![DiagnosticItem::new(Severity::Error, "closed", "Closed with 4001.").with_evidence("frame #7", "frame:p:1:7").with_evidence("token", "token")];
+    let items = vec![DiagnosticItem::new(Severity::Error, "closed", "Closed with 4001.")
+        .with_evidence("frame #7", "frame:p:1:7")
+        .with_evidence("token", "token")
+        .with_evidence("page Origin http://localhost", "")];
     let on = Callback::new(move |target: String| clicked.update(|c| c.push(target)));
     let el = mount(move || view! { <DiagnosticsList items=items on_evidence=on /> });
     click(&one(&el, ".diag-msg"));
@@ -257,6 +261,8 @@ async fn evidence_links_report_their_target() {
     click(&links[1]);
     click(&links[0]);
     assert_eq!(clicked.get_untracked(), ["token", "frame:p:1:7"]);
+    // Evidence with nowhere to go is text, not a link that does nothing.
+    assert_eq!(all(&el, "span.evidence").iter().map(text).collect::<Vec<_>>(), ["page Origin http://localhost"]);
 }
 
 #[wasm_bindgen_test]

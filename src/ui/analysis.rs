@@ -5,6 +5,7 @@
 use crate::store::PanelState;
 use crate::ui::cards::{location_label, CloseCard, DiagnosticItem, DiagnosticsList, TokenCard};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use socketscope_core::close_codes::{parse_project_profile, Profile};
 use socketscope_core::diagnostics::{self, diagnose_connection, Context, Diagnosis, Evidence as Proof};
 use socketscope_core::export::{export_session, ExportOptions};
@@ -42,18 +43,50 @@ pub fn diagnostic_context(settings: &Settings, now: f64) -> Context {
     }
 }
 
-/// A core diagnosis as a list row; frame evidence links to the frame (`frame:<index>`).
+/// Where a piece of evidence leads in the panel (the target handed to [`follow_evidence`]):
+/// - `frame:<index>`: that frame, selected in the frame list;
+/// - `topic:<name>`: the frame list filtered to that topic;
+/// - `token`, `close`, `timeline`: that card or the readyState timeline (which shows the
+///   handshake, the transitions and the times a gap lies between).
+pub fn target_of(e: &Proof) -> String {
+    match e {
+        Proof::Frame { at, .. } => format!("frame:{}", at.index),
+        Proof::Topic { name, .. } => format!("topic:{name}"),
+        Proof::Token { .. } => "token".into(),
+        Proof::Close { .. } => "close".into(),
+        Proof::Transition { .. } | Proof::Handshake { .. } | Proof::Gap { .. } => "timeline".into(),
+    }
+}
+
+/// Go to an evidence target ([`target_of`]): select the frame or filter the topic (on the Frames
+/// tab, `show_frames`), or move the focus to the card or the timeline, which scrolls it into view.
+fn follow_evidence(state: PanelState, target: &str, show_frames: Callback<()>) {
+    match target.split_once(':') {
+        Some(("frame", i)) => {
+            if let Ok(i) = i.parse::<u32>() {
+                show_frames.run(());
+                state.selected_frame.set(Some(i));
+            }
+        }
+        Some(("topic", name)) => {
+            show_frames.run(());
+            state.selected_frame.set(None);
+            state.filter_topic.set(name.to_string());
+        }
+        _ => {
+            let selector = format!("[data-evidence-target={target}]");
+            if let Some(el) = document().query_selector(&selector).ok().flatten() {
+                let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        }
+    }
+}
+
+/// A core diagnosis as a list row, each piece of evidence with its [`target_of`].
 pub fn item_of(d: &Diagnosis) -> DiagnosticItem {
     let kind = serde_json::to_value(d.rule).ok().and_then(|v| v.as_str().map(|s| s.replace('_', " "))).unwrap_or_default();
     let message = if d.next_step.is_empty() { d.cause.clone() } else { format!("{} Next: {}", d.cause, d.next_step) };
-    d.evidence.iter().fold(DiagnosticItem::new(d.severity, kind, message), |item, e| {
-        let target = match e {
-            Proof::Frame { at, .. } => format!("frame:{}", at.index),
-            Proof::Token { .. } => "token".into(),
-            _ => String::new(),
-        };
-        item.with_evidence(e.label(), target)
-    })
+    d.evidence.iter().fold(DiagnosticItem::new(d.severity, kind, message), |item, e| item.with_evidence(e.label(), target_of(e)))
 }
 
 /// Every distinct token of a connection (URL, subprotocols, sent payloads), found by the core's
@@ -137,7 +170,11 @@ fn analyse(model: &Model, conn: ConnId, settings: &Settings, now: f64) -> Option
 }
 
 #[component]
-pub fn ConnectionAnalysis(conn: ConnId) -> impl IntoView {
+pub fn ConnectionAnalysis(
+    conn: ConnId,
+    /// Brings the Frames tab up, for evidence that leads to a frame or a topic.
+    show_frames: Callback<()>,
+) -> impl IntoView {
     let state = expect_context::<PanelState>();
     let now = RwSignal::new(js_sys::Date::now());
     // The token countdown ticks once a second while the panel is open.
@@ -166,11 +203,7 @@ pub fn ConnectionAnalysis(conn: ConnId) -> impl IntoView {
         let close_ms = a.close_ms;
         view! {
             <div class="analysis" data-testid="analysis">
-                <DiagnosticsList items=a.items empty="No problems found on this connection." on_evidence=Callback::new(move |target: String| {
-                    if let Some(i) = target.strip_prefix("frame:").and_then(|i| i.parse::<u32>().ok()) {
-                        state.selected_frame.set(Some(i));
-                    }
-                }) />
+                <DiagnosticsList items=a.items empty="No problems found on this connection." on_evidence=Callback::new(move |target: String| follow_evidence(state, &target, show_frames)) />
                 {a.close.map(|(explanation, collisions)| view! { <CloseCard explanation=explanation collisions=collisions /> })}
                 {a.tokens.into_iter().map(|(where_, insp)| match close_ms {
                     Some(closed) => view! { <TokenCard inspection=insp now=now connect_time=connect location=where_ close_time=closed /> }.into_any(),
@@ -233,6 +266,32 @@ fn save_export(state: PanelState, kind: ExportKind, ExportOptions { redact, now 
                 });
                 saved("socketscope.har", har.map_err(|e| format!("the HAR module failed ({e}); reload the panel and try again")).and_then(|r| r));
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use socketscope_core::jwt::TokenLocation;
+    use socketscope_core::schema::ReadyState;
+
+    /// Every kind of evidence leads somewhere the panel can show (an exhaustive match in
+    /// `target_of` makes a new kind choose its place).
+    #[test]
+    fn every_kind_of_evidence_has_a_place_to_go() {
+        let at = FrameRef { conn: 3, index: 42 };
+        let cases = [
+            (Proof::Frame { at, t: 1.0, what: "reply".into() }, "frame:42"),
+            (Proof::Topic { conn: 3, name: "document:acme:doc-1".into(), what: "Unjoined before the push".into() }, "topic:document:acme:doc-1"),
+            (Proof::Token { conn: 3, location: TokenLocation::UrlQuery { param: "token".into() }, frame: None, what: "expired".into() }, "token"),
+            (Proof::Close { conn: 3, t: 2.0, code: 4001, reason: "token_expired".into() }, "close"),
+            (Proof::Transition { conn: 3, index: 1, t: 1.5, state: ReadyState::Open }, "timeline"),
+            (Proof::Handshake { conn: Some(3), t: 1.2, status: Some(101), error: None }, "timeline"),
+            (Proof::Gap { conn: 3, from: 1.0, to: 2.0, what: "no frame for 1 s".into() }, "timeline"),
+        ];
+        for (evidence, want) in cases {
+            assert_eq!(target_of(&evidence), want, "{}", evidence.label());
         }
     }
 }

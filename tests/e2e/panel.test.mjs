@@ -102,6 +102,25 @@ test('filter counts match the stream, and the Phoenix topic has its own lane', a
   await panel.click('button[role=tab]:has-text("Frames")');
 });
 
+test('a push to a topic the page never joined is diagnosed, and its topic evidence filters the frames', async () => {
+  const phoenixRow = panel.locator('[data-testid=connection]', { hasText: '/socket/websocket' }).first();
+  await phoenixRow.click();
+  const topic = `room:never-joined-${Date.now()}`;
+  // Through the page's own socket, as a developer would try it: a Phoenix v2 push with no join.
+  await panel.fill('[data-testid=compose]', JSON.stringify([null, '901', topic, 'new_msg', { body: 'hi' }]));
+  await panel.click('[data-testid=send]');
+  const diag = panel.locator('[data-testid=diagnostic]', { has: panel.locator('.diag-kind', { hasText: 'not joined' }) });
+  await diag.first().waitFor({ timeout: 10000 });
+  assert.match(await diag.first().innerText(), new RegExp(`sent to ${topic}.*never joined`));
+  await diag.first().locator('button.evidence', { hasText: `topic ${topic}` }).click();
+  // The frame list shows that topic only, and its filter says so.
+  await panel.waitForFunction((t) => document.querySelector('[data-testid=filter-topic]').value === t, topic);
+  const topics = await panel.locator('[data-testid=frame] .topic').allTextContents();
+  assert.ok(topics.length >= 1 && topics.every((t) => t === topic), `frames shown: ${topics.join(', ')}`);
+  assert.match(await panel.textContent('[data-testid=shown-count]'), new RegExp(`^${topics.length} shown$`));
+  await panel.selectOption('[data-testid=filter-topic]', '');
+});
+
 test('send and force-close round-trip through the page\'s socket to the real server', async () => {
   await chatRow().first().click();
   const content = `from the panel ${Date.now()}`;

@@ -79,6 +79,11 @@ test('Django 4001, expired token: authentication failed, and the token\'s exp be
   assert.match(body, new RegExp(`exp ${iso} is [^.]* before the connect`));
   assert.ok(body.includes('expired-user'));
   await shot(v.panel, 'real-django-4001-expired');
+  // Each evidence link leads to what it names: the card or the timeline takes the focus.
+  for (const [label, place] of [['close 4001', 'close-card'], ['token: ', 'token-card'], ['handshake: HTTP 101', 'timeline'], ['transition #1', 'timeline']]) {
+    await v.panel.locator('[data-testid=analysis] button.evidence', { hasText: label }).first().click();
+    assert.equal(await v.panel.evaluate(() => document.activeElement?.getAttribute('data-testid')), place, `evidence "${label}"`);
+  }
   await v.close();
 });
 
@@ -195,6 +200,13 @@ test('Django stalled stream: stream_start and three tokens, no stream_end, the s
   assert.doesNotMatch(await v.panel.innerText('[data-testid=analysis]'), /no reply/i, 'the stream answered the message');
   assert.equal(await v.page.evaluate(() => window.chat.status), 'open');
   await shot(v.panel, 'real-django-stalled-stream');
+  // The frame evidence opens that frame: the last stream_token the diagnosis names.
+  const stalled = v.panel.locator('[data-testid=diagnostic]', { has: v.panel.locator('.diag-kind', { hasText: 'stream stalled' }) });
+  const last = /the last, stream_token \(frame #(\d+)\)/.exec(diag)[1];
+  await stalled.locator('button.evidence', { hasText: `frame #${last}:` }).click();
+  await v.panel.locator('[data-testid=frame-detail]').waitFor();
+  assert.match(await v.panel.innerText('[data-testid=frame-detail]'), /stream_token/);
+  assert.equal(await v.panel.locator('.frame-row.selected').count(), 1);
   await v.close();
 });
 

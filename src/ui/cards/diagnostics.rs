@@ -74,8 +74,8 @@ pub fn ranked(items: Vec<DiagnosticItem>) -> Vec<DiagnosticItem> {
 /// Findings ranked by severity (errors first), each with its message and evidence links.
 ///
 /// - `items`: rows, e.g. `inspection.findings.iter().map(DiagnosticItem::from).collect()`.
-/// - `on_evidence`: called with an [`Evidence::target`] when its link is clicked; without it the
-///   evidence is shown as plain text.
+/// - `on_evidence`: called with an [`Evidence::target`] when its link is clicked; without it, and
+///   for evidence whose target is empty, the evidence is shown as plain text.
 /// - `empty`: what to say when there is nothing (default "No problems found.").
 ///
 /// Each row is `li[data-testid=diagnostic][data-severity=error|warning|info]`.
@@ -98,8 +98,9 @@ pub fn diagnostics_list(items: Vec<DiagnosticItem>, on_evidence: Option<Callback
         let sev = item.severity.label();
         let evidence = (!item.evidence.is_empty()).then(|| {
             let links = item.evidence.into_iter().map(|e| match on_evidence {
-                Some(_) => el("button").class("link evidence").attr("data-evidence", e.target).text(e.label),
-                None => el("span").class("evidence").text(e.label),
+                // Evidence with nowhere to go stays text: a link that does nothing misleads.
+                Some(_) if !e.target.is_empty() => el("button").class("link evidence").attr("data-evidence", e.target).text(e.label),
+                _ => el("span").class("evidence").text(e.label),
             });
             el("span").class("diag-evidence").text("Evidence: ").children(links)
         });

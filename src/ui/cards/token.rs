@@ -131,7 +131,7 @@ pub fn TokenCard(
     let token = inspection.token.clone();
     let body = token_body(inspection, now.get_untracked(), connect_time, close_time, location);
     view! {
-        <section class="card token-card" data-testid="token-card" aria-label="Token" node_ref=card>
+        <section class="card token-card" data-testid="token-card" aria-label="Token" data-evidence-target="token" tabindex="-1" node_ref=card>
             {body}
             <VerifyBox token=token now=now key=key.unwrap_or_else(|| RwSignal::new(String::new())) />
         </section>

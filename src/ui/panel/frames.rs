@@ -25,7 +25,7 @@ struct FilterCache {
 pub fn FramePane(conn: ConnId) -> impl IntoView {
     let state = expect_context::<PanelState>();
     let direction = RwSignal::new(None::<Direction>);
-    let topic = RwSignal::new(String::new());
+    let topic = state.filter_topic;
     let hide_hb = Signal::derive(move || state.settings.with(|s| s.hide_heartbeats));
     let cache = StoredValue::new(FilterCache::default());
 
@@ -117,7 +117,7 @@ pub fn FramePane(conn: ConnId) -> impl IntoView {
                     <option value="in">"↓ received"</option>
                     <option value="out">"↑ sent"</option>
                 </select>
-                <select aria-label="Topic" data-testid="filter-topic" on:change=move |ev| topic.set(event_target_value(&ev))>
+                <select aria-label="Topic" data-testid="filter-topic" prop:value=move || topic.get() on:change=move |ev| topic.set(event_target_value(&ev))>
                     <option value="">"all topics"</option>
                     {move || topics.get().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
                 </select>

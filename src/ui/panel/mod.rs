@@ -60,20 +60,24 @@ pub fn SessionView(
                     </Show>
                 </section>
                 <section class="detail" aria-label="Connection details">
-                    {move || current.get().filter(|_| detail_ready.get()).map(|conn| view! {
+                    {move || current.get().filter(|_| detail_ready.get()).map(|conn| {
+                        // Another connection: its topics are not the last one's.
+                        state.filter_topic.set(String::new());
+                        let show_frames = Callback::new(move |_| tab.set(Tab::Frames));
+                        view! {
                         <connections::ConnectionHeader conn=conn live=live />
                         <timeline::Timeline conn=conn />
-                        <crate::ui::analysis::ConnectionAnalysis conn=conn />
+                        <crate::ui::analysis::ConnectionAnalysis conn=conn show_frames=show_frames />
                         <div class="tabs" role="tablist">
                             <button role="tab" aria-selected=move || (tab.get() == Tab::Frames).to_string() on:click=move |_| tab.set(Tab::Frames)>"Frames"</button>
                             <button role="tab" aria-selected=move || (tab.get() == Tab::Topics).to_string() on:click=move |_| tab.set(Tab::Topics)>"Topics"</button>
                         </div>
                         {move || match tab.get() {
                             Tab::Frames => view! { <frames::FramePane conn=conn /> }.into_any(),
-                            Tab::Topics => crate::ui::lazy::show("topic lanes", lanes::topic_lanes(conn, Callback::new(move |_| tab.set(Tab::Frames)))).into_any(),
+                            Tab::Topics => crate::ui::lazy::show("topic lanes", lanes::topic_lanes(conn, Callback::new(move |_: u32| show_frames.run(())))).into_any(),
                         }}
                         {live.then(|| view! { <actions::LiveActions conn=conn /> })}
-                    })}
+                    }})}
                 </section>
             </div>
             <footer class="problems" data-testid="problems" role="status">
