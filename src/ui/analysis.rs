@@ -46,13 +46,15 @@ pub fn diagnostic_context(settings: &Settings, now: f64) -> Context {
 /// Where a piece of evidence leads in the panel (the target handed to [`follow_evidence`]):
 /// - `frame:<index>`: that frame, selected in the frame list;
 /// - `topic:<name>`: the frame list filtered to that topic;
-/// - `token`, `close`, `timeline`: that card or the readyState timeline (which shows the
-///   handshake, the transitions and the times a gap lies between).
+/// - `token:<where>`: the token card of the token found there (a connection can carry several, e.g.
+///   one in the URL and another in a join payload);
+/// - `close`, `timeline`: the close card, or the readyState timeline (which shows the handshake,
+///   the transitions and the times a gap lies between).
 pub fn target_of(e: &Proof) -> String {
     match e {
         Proof::Frame { at, .. } => format!("frame:{}", at.index),
         Proof::Topic { name, .. } => format!("topic:{name}"),
-        Proof::Token { .. } => "token".into(),
+        Proof::Token { location, .. } => format!("token:{}", location_label(location)),
         Proof::Close { .. } => "close".into(),
         Proof::Transition { .. } | Proof::Handshake { .. } | Proof::Gap { .. } => "timeline".into(),
     }
@@ -73,10 +75,25 @@ fn follow_evidence(state: PanelState, target: &str, show_frames: Callback<()>) {
             state.selected_frame.set(None);
             state.filter_topic.set(name.to_string());
         }
+        // A card or the timeline: the element marked with exactly this target, else the first of
+        // its kind (a token card drawn without its location, in the standalone page).
         _ => {
-            let selector = format!("[data-evidence-target={target}]");
-            if let Some(el) = document().query_selector(&selector).ok().flatten() {
-                let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+            let kind = target.split(':').next().unwrap_or(target);
+            let Ok(marked) = document().query_selector_all("[data-evidence-target]") else { return };
+            let mut first_of_kind = None;
+            for i in 0..marked.length() {
+                let Some(el) = marked.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
+                let here = el.get_attribute("data-evidence-target").unwrap_or_default();
+                if here == target {
+                    let _ = el.focus();
+                    return;
+                }
+                if first_of_kind.is_none() && here.split(':').next() == Some(kind) {
+                    first_of_kind = Some(el);
+                }
+            }
+            if let Some(el) = first_of_kind {
+                let _ = el.focus();
             }
         }
     }
@@ -284,7 +301,7 @@ mod tests {
         let cases = [
             (Proof::Frame { at, t: 1.0, what: "reply".into() }, "frame:42"),
             (Proof::Topic { conn: 3, name: "document:acme:doc-1".into(), what: "Unjoined before the push".into() }, "topic:document:acme:doc-1"),
-            (Proof::Token { conn: 3, location: TokenLocation::UrlQuery { param: "token".into() }, frame: None, what: "expired".into() }, "token"),
+            (Proof::Token { conn: 3, location: TokenLocation::UrlQuery { param: "token".into() }, frame: None, what: "expired".into() }, "token:URL query parameter `token`"),
             (Proof::Close { conn: 3, t: 2.0, code: 4001, reason: "token_expired".into() }, "close"),
             (Proof::Transition { conn: 3, index: 1, t: 1.5, state: ReadyState::Open }, "timeline"),
             (Proof::Handshake { conn: Some(3), t: 1.2, status: Some(101), error: None }, "timeline"),

@@ -129,9 +129,11 @@ pub fn TokenCard(
         }
     });
     let token = inspection.token.clone();
+    // Where evidence about this token leads (src/ui/analysis.rs, target_of).
+    let target = location.as_ref().map_or_else(|| "token".to_string(), |l| format!("token:{l}"));
     let body = token_body(inspection, now.get_untracked(), connect_time, close_time, location);
     view! {
-        <section class="card token-card" data-testid="token-card" aria-label="Token" data-evidence-target="token" tabindex="-1" node_ref=card>
+        <section class="card token-card" data-testid="token-card" aria-label="Token" data-evidence-target=target tabindex="-1" node_ref=card>
             {body}
             <VerifyBox token=token now=now key=key.unwrap_or_else(|| RwSignal::new(String::new())) />
         </section>
