@@ -3,7 +3,7 @@
 //! the cards (src/ui/cards/) only draw what the core returns. Also the exports.
 
 use crate::store::PanelState;
-use crate::ui::cards::{location_label, CloseCard, DiagnosticItem, DiagnosticsList, TokenCard};
+use crate::ui::cards::{location_label, token_target, CloseCard, DiagnosticItem, DiagnosticsList, TokenCard, CLOSE_TARGET, TIMELINE_TARGET};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use socketscope_core::close_codes::{parse_project_profile, Profile};
@@ -54,9 +54,9 @@ pub fn target_of(e: &Proof) -> String {
     match e {
         Proof::Frame { at, .. } => format!("frame:{}", at.index),
         Proof::Topic { name, .. } => format!("topic:{name}"),
-        Proof::Token { location, .. } => format!("token:{}", location_label(location)),
-        Proof::Close { .. } => "close".into(),
-        Proof::Transition { .. } | Proof::Handshake { .. } | Proof::Gap { .. } => "timeline".into(),
+        Proof::Token { location, .. } => token_target(&location_label(location)),
+        Proof::Close { .. } => CLOSE_TARGET.into(),
+        Proof::Transition { .. } | Proof::Handshake { .. } | Proof::Gap { .. } => TIMELINE_TARGET.into(),
     }
 }
 
@@ -75,24 +75,14 @@ fn follow_evidence(state: PanelState, target: &str, show_frames: Callback<()>) {
             state.selected_frame.set(None);
             state.filter_topic.set(name.to_string());
         }
-        // A card or the timeline: the element marked with exactly this target, else the first of
-        // its kind (a token card drawn without its location, in the standalone page).
+        // A card or the timeline: the element marked with this target. Compared here rather than
+        // in a selector, which would need the token's location escaped.
         _ => {
-            let kind = target.split(':').next().unwrap_or(target);
             let Ok(marked) = document().query_selector_all("[data-evidence-target]") else { return };
-            let mut first_of_kind = None;
-            for i in 0..marked.length() {
-                let Some(el) = marked.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
-                let here = el.get_attribute("data-evidence-target").unwrap_or_default();
-                if here == target {
-                    let _ = el.focus();
-                    return;
-                }
-                if first_of_kind.is_none() && here.split(':').next() == Some(kind) {
-                    first_of_kind = Some(el);
-                }
-            }
-            if let Some(el) = first_of_kind {
+            let found = (0..marked.length())
+                .filter_map(|i| marked.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+                .find(|el| el.get_attribute("data-evidence-target").as_deref() == Some(target));
+            if let Some(el) = found {
                 let _ = el.focus();
             }
         }

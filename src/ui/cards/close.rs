@@ -96,7 +96,7 @@ pub fn close_card(e: CloseExplanation, collisions: Vec<Collision>, evidence: Vec
         .testid("close-card")
         .attr("data-code", e.code.to_string())
         .attr("aria-label", "Close")
-        .attr("data-evidence-target", "close")
+        .attr("data-evidence-target", super::diagnostics::CLOSE_TARGET)
         .attr("tabindex", "-1")
         .child(el("h3").class("card-title").testid("close-title").text(e.title()))
         .child(

@@ -18,6 +18,15 @@ pub struct Evidence {
     pub target: String,
 }
 
+/// The evidence targets that are places on the page, each marked there with
+/// `data-evidence-target` (frames and topics are reached through the panel's state instead).
+pub const CLOSE_TARGET: &str = "close";
+pub const TIMELINE_TARGET: &str = "timeline";
+/// The token card of the token found at `location` (its `location_label`).
+pub fn token_target(location: &str) -> String {
+    format!("token:{location}")
+}
+
 /// One row of [`DiagnosticsList`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiagnosticItem {

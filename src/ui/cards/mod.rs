@@ -11,5 +11,5 @@ pub mod key_store;
 mod token;
 
 pub use close::CloseCard;
-pub use diagnostics::{ranked, DiagnosticItem, DiagnosticsList, Evidence};
+pub use diagnostics::{ranked, token_target, DiagnosticItem, DiagnosticsList, Evidence, CLOSE_TARGET, TIMELINE_TARGET};
 pub use token::{from_now, local_time, location_label, TokenCard, VerifyBox};

@@ -79,7 +79,7 @@ fn countdown(left_ms: f64) -> (&'static str, String) {
 
 /// Brings every `data-at` text inside `card` to `now`; the countdown also gets its state.
 fn tick(card: &web_sys::Element, now: f64) {
-    let Ok(list) = card.query_selector_all("[data-at]") else { return };
+    let Ok(list) = card.query_selector_all(&format!("[{AT}]")) else { return };
     for i in 0..list.length() {
         let Some(node) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
         let Some(at) = node.get_attribute(AT).and_then(|a| a.parse::<i64>().ok()) else { continue };
@@ -130,7 +130,7 @@ pub fn TokenCard(
     });
     let token = inspection.token.clone();
     // Where evidence about this token leads (src/ui/analysis.rs, target_of).
-    let target = location.as_ref().map_or_else(|| "token".to_string(), |l| format!("token:{l}"));
+    let target = location.as_deref().map(super::diagnostics::token_target);
     let body = token_body(inspection, now.get_untracked(), connect_time, close_time, location);
     view! {
         <section class="card token-card" data-testid="token-card" aria-label="Token" data-evidence-target=target tabindex="-1" node_ref=card>

@@ -65,19 +65,20 @@ pub fn SessionView(
                         state.filter_topic.set(String::new());
                         let show_frames = Callback::new(move |_| tab.set(Tab::Frames));
                         view! {
-                        <connections::ConnectionHeader conn=conn live=live />
-                        <timeline::Timeline conn=conn />
-                        <crate::ui::analysis::ConnectionAnalysis conn=conn show_frames=show_frames />
-                        <div class="tabs" role="tablist">
-                            <button role="tab" aria-selected=move || (tab.get() == Tab::Frames).to_string() on:click=move |_| tab.set(Tab::Frames)>"Frames"</button>
-                            <button role="tab" aria-selected=move || (tab.get() == Tab::Topics).to_string() on:click=move |_| tab.set(Tab::Topics)>"Topics"</button>
-                        </div>
-                        {move || match tab.get() {
-                            Tab::Frames => view! { <frames::FramePane conn=conn /> }.into_any(),
-                            Tab::Topics => crate::ui::lazy::show("topic lanes", lanes::topic_lanes(conn, Callback::new(move |_: u32| show_frames.run(())))).into_any(),
-                        }}
-                        {live.then(|| view! { <actions::LiveActions conn=conn /> })}
-                    }})}
+                            <connections::ConnectionHeader conn=conn live=live />
+                            <timeline::Timeline conn=conn />
+                            <crate::ui::analysis::ConnectionAnalysis conn=conn show_frames=show_frames />
+                            <div class="tabs" role="tablist">
+                                <button role="tab" aria-selected=move || (tab.get() == Tab::Frames).to_string() on:click=move |_| tab.set(Tab::Frames)>"Frames"</button>
+                                <button role="tab" aria-selected=move || (tab.get() == Tab::Topics).to_string() on:click=move |_| tab.set(Tab::Topics)>"Topics"</button>
+                            </div>
+                            {move || match tab.get() {
+                                Tab::Frames => view! { <frames::FramePane conn=conn /> }.into_any(),
+                                Tab::Topics => crate::ui::lazy::show("topic lanes", lanes::topic_lanes(conn, Callback::new(move |_: u32| show_frames.run(())))).into_any(),
+                            }}
+                            {live.then(|| view! { <actions::LiveActions conn=conn /> })}
+                        }
+                    })}
                 </section>
             </div>
             <footer class="problems" data-testid="problems" role="status">

@@ -78,7 +78,7 @@ pub fn Timeline(conn: ConnId) -> impl IntoView {
                 )
             });
             Some(view! {
-                <div class="timeline" data-testid="timeline" aria-label="readyState timeline" data-evidence-target="timeline" tabindex="-1">
+                <div class="timeline" data-testid="timeline" aria-label="readyState timeline" data-evidence-target=crate::ui::cards::TIMELINE_TARGET tabindex="-1">
                     <div class="bar-track">{bars}</div>
                     <div class="timeline-notes">
                         <span>"created " {clock(c.created)}</span>
