@@ -119,6 +119,7 @@ async fn filter_box_narrows_the_list() {
         ));
     }
     let host = render(&[batch(&events.join(","))]);
+    settle().await; // the frame list is its own chunk (src/ui/lazy.rs): drawn a tick later
     let shown = || host.query_selector("[data-testid=shown-count]").unwrap().unwrap().text_content().unwrap();
     assert_eq!(shown(), "30 shown");
     let input: web_sys::HtmlInputElement = host.query_selector("[data-testid=filter]").unwrap().unwrap().unchecked_into();

@@ -31,6 +31,7 @@ pub fn SessionView(
 ) -> impl IntoView {
     let state = expect_context::<PanelState>();
     let tab = RwSignal::new(Tab::Frames);
+    let on_tab = Memo::new(move |_| tab.get());
     let has_any = move || state.read(|s| !s.session.connections().is_empty());
     // Only a change of connection rebuilds the detail area; new frames update it in place.
     let current = Memo::new(move |_| state.current());
@@ -69,14 +70,14 @@ pub fn SessionView(
                             <timeline::Timeline conn=conn />
                             <crate::ui::analysis::ConnectionAnalysis conn=conn show_frames=show_frames />
                             <div class="tabs" role="tablist">
-                                <button role="tab" aria-selected=move || (tab.get() == Tab::Frames).to_string() on:click=move |_| tab.set(Tab::Frames)>"Frames"</button>
-                                <button role="tab" aria-selected=move || (tab.get() == Tab::Topics).to_string() on:click=move |_| tab.set(Tab::Topics)>"Topics"</button>
+                                <button role="tab" aria-selected=move || (on_tab.get() == Tab::Frames).to_string() on:click=move |_| tab.set(Tab::Frames)>"Frames"</button>
+                                <button role="tab" aria-selected=move || (on_tab.get() == Tab::Topics).to_string() on:click=move |_| tab.set(Tab::Topics)>"Topics"</button>
                             </div>
-                            {move || match tab.get() {
-                                Tab::Frames => view! { <frames::FramePane conn=conn /> }.into_any(),
-                                Tab::Topics => crate::ui::lazy::show("topic lanes", lanes::topic_lanes(conn, Callback::new(move |_: u32| show_frames.run(())))).into_any(),
-                            }}
-                            {live.then(|| view! { <actions::LiveActions conn=conn /> })}
+                            // Each pane is built when its tab opens, never rebuilt in place: a tab
+                            // set to the tab it already shows changes nothing (a memo).
+                            {move || (on_tab.get() == Tab::Frames).then(|| crate::ui::lazy::show("frame list", frames::frame_pane(conn)))}
+                            {move || (on_tab.get() == Tab::Topics).then(|| crate::ui::lazy::show("topic lanes", lanes::topic_lanes(conn, Callback::new(move |_: u32| show_frames.run(())))))}
+                            {live.then(|| crate::ui::lazy::show("live actions", actions::live_actions(conn)))}
                         }
                     })}
                 </section>
