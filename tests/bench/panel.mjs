@@ -245,9 +245,9 @@ const gz = (f) => gzipSync(readFileSync(path.join(dist, f)), { level: 9 }).lengt
 results.size_gz = { wasm: gz('socketscope_bg.wasm'), js: gz('socketscope.js') + gz('__wasm_split.js') + gz('boot.js') + gz('transport.js') };
 results.size_gz.on_demand = readdirSync(dist).filter((f) => /^(split|chunk)_.*\.wasm$/.test(f)).map((f) => [f, gz(f)]);
 results.size_gz.total = results.size_gz.wasm + results.size_gz.js;
-// Fetched right after the first screen, without a click: the frame list and the live actions, and the
+// Fetched right after the first screen, without a click: the frame list, the live actions and a token card's verify box, and the
 // shared chunks they need (__wasm_split.js names, above each shared chunk, the views that need it).
-const AFTER_FIRST_SCREEN = ['frame_pane', 'live_actions'];
+const AFTER_FIRST_SCREEN = ['frame_pane', 'live_actions', 'verify_box'];
 const shared = [...readFileSync(path.join(dist, '__wasm_split.js'), 'utf8').matchAll(/\/\* ([\w, ]+) \*\/\s*const __(chunk_\d+)/g)]
   .filter(([, users]) => users.split(', ').some((u) => AFTER_FIRST_SCREEN.includes(u))).map(([, , c]) => `${c}.wasm`);
 results.size_gz.after_first_screen = [...AFTER_FIRST_SCREEN.map((v) => `split_${v}.wasm`), ...shared].reduce((n, f) => n + gz(f), 0);

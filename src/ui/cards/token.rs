@@ -135,7 +135,7 @@ pub fn TokenCard(
     view! {
         <section class="card token-card" data-testid="token-card" aria-label="Token" data-evidence-target=target tabindex="-1" node_ref=card>
             {body}
-            <VerifyBox token=token now=now key=key.unwrap_or_else(|| RwSignal::new(String::new())) />
+            {crate::ui::lazy::show("verify box", verify_box(token, now, key.unwrap_or_else(|| RwSignal::new(String::new()))))}
         </section>
     }
 }
@@ -337,6 +337,11 @@ fn reply_of(v: &Value) -> Result<Reply, String> {
             })
             .collect::<Result<_, String>>()?,
     })
+}
+
+crate::ui::lazy::lazy_view! {
+    /// The verify box, in its own chunk: an input for the user's key, drawn right after the card.
+    verify_box => fn verify_box(token: String, now: Signal<f64>, key: RwSignal<String>) { view! { <VerifyBox token=token now=now key=key /> }.into_any() }
 }
 
 /// Offline verification of `token` with a pasted secret, PEM key, JWK or JWKS (the core picks the
