@@ -1,7 +1,8 @@
 //! Views that are not on the first screen live in their own wasm chunks, fetched the first time
 //! they are shown: the standalone page, the settings view, the topic lanes and the frame details.
-//! The frame list and the live actions are drawn under the first screen (connections, diagnostics,
-//! close and token cards) and fetched as soon as it is drawn.
+//! The frame list, the live actions, a token card's verify box and the toolbar's buttons are drawn
+//! with the first screen (connections, diagnostics, close and token cards, counts) but are not part
+//! of what it shows: they are fetched as soon as it is drawn.
 //! So does code behind a click that the first screen never runs (writing a session export).
 //! This keeps them out of the startup wasm (issue #5's size budget).
 //!

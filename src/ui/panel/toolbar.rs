@@ -1,4 +1,5 @@
-//! Pause, clear, preserve log, export, and the counts.
+//! The counts and what the capture lost (first screen), and the controls: pause, clear, preserve
+//! log, export, settings (their own chunk, drawn right after it).
 
 use crate::{store::PanelState, transport::{send_via, TransportHandle}, ui::format::{bytes, count}};
 use leptos::prelude::*;
@@ -16,7 +17,6 @@ fn wasm_memory_bytes() -> u64 {
 #[component]
 pub fn Toolbar(live: bool) -> impl IntoView {
     let state = expect_context::<PanelState>();
-    let transport = use_context::<TransportHandle>();
     let show_settings = RwSignal::new(false);
     let counts = move || {
         state.read(|s| {
@@ -52,6 +52,28 @@ pub fn Toolbar(live: bool) -> impl IntoView {
             out.join(" ")
         })
     };
+    view! {
+        <header class="bar" role="toolbar" aria-label="Recording">
+            <strong>"Socketscope"</strong>
+            {crate::ui::lazy::show("toolbar controls", controls(live, show_settings))}
+            <span class="counts" data-testid="counts">{counts}</span>
+            <span class="warn" data-testid="losses" role="status">{losses}</span>
+        </header>
+        <Show when=move || show_settings.get()>
+            {crate::ui::lazy::show("settings view", super::settings::settings_view(Callback::new(move |_| show_settings.set(false))))}
+        </Show>
+    }
+}
+
+crate::ui::lazy::lazy_view! {
+    /// Pause, clear, preserve log, export and settings, in their own chunk: drawn right after the first screen.
+    toolbar_controls => fn controls(live: bool, show_settings: RwSignal<bool>) { view! { <Controls live=live show_settings=show_settings /> }.into_any() }
+}
+
+#[component]
+fn Controls(live: bool, show_settings: RwSignal<bool>) -> impl IntoView {
+    let state = expect_context::<PanelState>();
+    let transport = use_context::<TransportHandle>();
     let toggle_pause = move |_| {
         let paused = !state.paused.get_untracked();
         state.paused.set(paused);
@@ -69,8 +91,6 @@ pub fn Toolbar(live: bool) -> impl IntoView {
     let export_session = move |_| crate::ui::analysis::export(state, crate::ui::analysis::ExportKind::Session, retry);
     let export_har = move |_| crate::ui::analysis::export(state, crate::ui::analysis::ExportKind::Har, retry);
     view! {
-        <header class="bar" role="toolbar" aria-label="Recording">
-            <strong>"Socketscope"</strong>
             {live.then(|| view! {
                 <button on:click=toggle_pause data-testid="pause" aria-pressed=move || state.paused.get().to_string()>
                     {move || if state.paused.get() { "Resume" } else { "Pause" }}
@@ -92,11 +112,5 @@ pub fn Toolbar(live: bool) -> impl IntoView {
                 "Redact tokens"
             </label>
             <button on:click=move |_| show_settings.update(|s| *s = !*s) data-testid="settings-toggle" aria-expanded=move || show_settings.get().to_string()>"Settings"</button>
-            <span class="counts" data-testid="counts">{counts}</span>
-            <span class="warn" data-testid="losses" role="status">{losses}</span>
-        </header>
-        <Show when=move || show_settings.get()>
-            {crate::ui::lazy::show("settings view", super::settings::settings_view(Callback::new(move |_| show_settings.set(false))))}
-        </Show>
     }
 }
