@@ -16,11 +16,11 @@
 //   size           panel wasm + JS, gzipped, from dist/chrome; and the chunks fetched right after
 //                  the first screen without a click (frame list, live actions, verify box, toolbar buttons)
 // Results: stdout and target/bench/panel.json.
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { launch, tabIdOf, openPanel, ROOT } from '../e2e/lib/browser.mjs';
+import { startupSize, BUDGET } from '../../scripts/startup-size.mjs';
 
 const N = Number(process.argv[2] || 100000);
 const MEMORY_FRAMES = Number(process.env.BENCH_MEMORY_FRAMES ?? 1000000);
@@ -238,19 +238,10 @@ try {
   pageServer.close();
 }
 
-const dist = path.join(ROOT, 'dist/chrome');
-const gz = (f) => gzipSync(readFileSync(path.join(dist, f)), { level: 9 }).length;
-// What the panel loads to start: its wasm and the JS it imports (the view chunks, split_*.wasm, and
-// the verify and HAR modules are fetched on first use; they are reported apart).
-results.size_gz = { wasm: gz('socketscope_bg.wasm'), js: gz('socketscope.js') + gz('__wasm_split.js') + gz('boot.js') + gz('transport.js') };
-results.size_gz.on_demand = readdirSync(dist).filter((f) => /^(split|chunk)_.*\.wasm$/.test(f)).map((f) => [f, gz(f)]);
-results.size_gz.total = results.size_gz.wasm + results.size_gz.js;
-// Fetched right after the first screen, without a click: the frame list, the live actions, a token
-// card's verify box and the toolbar's buttons, and the shared chunks they need (__wasm_split.js names, above each shared chunk, the views that need it).
-const AFTER_FIRST_SCREEN = ['frame_pane', 'live_actions', 'verify_box', 'toolbar_controls'];
-const shared = [...readFileSync(path.join(dist, '__wasm_split.js'), 'utf8').matchAll(/\/\* ([\w, ]+) \*\/\s*const __(chunk_\d+)/g)]
-  .filter(([, users]) => users.split(', ').some((u) => AFTER_FIRST_SCREEN.includes(u))).map(([, , c]) => `${c}.wasm`);
-results.size_gz.after_first_screen = [...AFTER_FIRST_SCREEN.map((v) => `split_${v}.wasm`), ...shared].reduce((n, f) => n + gz(f), 0);
+// What the panel loads to start, and what it fetches right after the first screen
+// (scripts/startup-size.mjs counts both; the other view chunks and the verify and HAR modules are
+// fetched on first use).
+results.size_gz = startupSize(path.join(ROOT, 'dist/chrome'));
 
 const targets = [
   ['first screen, first open in a fresh profile (ms)', results.first_screen_ms, '<= 200'],
@@ -262,7 +253,7 @@ const targets = [
   ['frame time p95 with the Topics tab open on 20 live topics, 1,000 frames/s (ms; max)', `${results.live_lanes_frame_ms.p95}; ${results.live_lanes_frame_ms.max}`, '~16.7'],
   [`panel memory, ${N} frames`, results.memory_at_n, '-'],
   ...(results.million ? [[`panel memory, ${MEMORY_FRAMES} frames (wasm; JS heap ${results.million.js_heap_mib} MiB)`, results.million.panel_memory, '<= 400 MB']] : []),
-  ['wasm + JS gzipped (bytes)', results.size_gz.total, '<= 256000'],
+  ['wasm + JS gzipped (bytes)', results.size_gz.total, `<= ${BUDGET}`],
   ['then, without a click: the frame list, live actions, verify box and toolbar buttons chunks, with every shared chunk they may need (bytes gzipped)', results.size_gz.after_first_screen, '-'],
   ['frame list drawn, first open (ms from navigation start)', results.first_screen_steps_ms['frame-list'], '-'],
   ['views off the first screen: click to drawn, first use (later uses), ms', Object.entries(results.view_first_use_ms).map(([k, v]) => `${k} ${v.first} (${v.later.join(', ')})`).join('; '), '-'],
