@@ -28,6 +28,9 @@ try {
   };
 
   await panel.locator('[data-testid=close-card]').waitFor();
+  // Drawn right after the first screen, from their own chunks (src/ui/lazy.rs): the frame list,
+  // the verify box and the toolbar's buttons.
+  for (const id of ['shown-count', 'verify-key', 'export-session']) await panel.locator(`[data-testid=${id}]`).first().waitFor();
   await save('close-and-token-cards');
   await panel.locator('[data-testid=connection]', { hasText: '/ws/chat/demo-1/' }).first().click();
   await showTab('Frames');

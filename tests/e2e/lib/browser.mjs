@@ -29,6 +29,7 @@ export async function launch({ extension = true, args = [] } = {}) {
     ignoreDefaultArgs: ['--disable-extensions'],
     args: [...CHROMIUM_FLAGS, ...extArgs, ...args],
   });
+  trackCodeFetches(context);
   let extensionId = null;
   let worker = null;
   if (extension) {
@@ -43,6 +44,31 @@ export async function launch({ extension = true, args = [] } = {}) {
     rmSync(userDataDir, { recursive: true, force: true });
   };
   return { context, extensionId, worker, close };
+}
+
+/** Pages' wasm and JS fetches in flight (view chunks, modules), so shot() can wait for them. */
+const codeInFlight = new WeakMap();
+function trackCodeFetches(context) {
+  const isCode = (r) => /\.(wasm|js)$/.test(new URL(r.url()).pathname);
+  const pageOf = (r) => { try { return r.frame().page(); } catch { return null; } };
+  const add = (r, d) => {
+    const page = isCode(r) && pageOf(r);
+    if (page) codeInFlight.set(page, (codeInFlight.get(page) || 0) + d);
+  };
+  context.on('request', (r) => add(r, 1));
+  context.on('requestfinished', (r) => add(r, -1));
+  context.on('requestfailed', (r) => add(r, -1));
+}
+
+/** Wait until the page fetches no code and has drawn what the fetched code added. */
+async function settled(page) {
+  for (let i = 0; i < 200; i++) {
+    if (!(codeInFlight.get(page) > 0)) {
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      if (!(codeInFlight.get(page) > 0)) return;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 /** The background's current service worker (it can be restarted by Chrome or by a test). */
@@ -87,6 +113,8 @@ export async function shot(page, name) {
     // Let the panel lay out again at the new size before the capture.
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   }
+  // The views drawn right after the first screen come from chunks (src/ui/lazy.rs): shoot them too.
+  await settled(page);
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   // The visible text beside the image, so docs can quote the panel's words instead of retyping them.
