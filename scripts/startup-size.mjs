@@ -17,11 +17,17 @@ import { fileURLToPath } from 'node:url';
 export const BUDGET = 256000;
 const STARTUP_WASM = 'socketscope_bg.wasm';
 const STARTUP_JS = ['socketscope.js', '__wasm_split.js', 'boot.js', 'transport.js'];
-/** The split points drawn right after the first screen (src/ui/lazy.rs). */
-export const AFTER_FIRST_SCREEN = ['frame_pane', 'live_actions', 'verify_box', 'toolbar_controls'];
+/** The chunk drawn right after the first screen (src/ui/lazy.rs: frame list, live actions, verify box, toolbar buttons). */
+export const AFTER_FIRST_SCREEN = ['after_first_screen'];
 
 export function startupSize(dist) {
-  const gz = (f) => gzipSync(readFileSync(path.join(dist, f)), { level: 9 }).length;
+  const gz = (f) => {
+    try {
+      return gzipSync(readFileSync(path.join(dist, f)), { level: 9 }).length;
+    } catch (e) {
+      throw new Error(`${path.join(dist, f)}: ${e.code || e.message}. Build the panel first (scripts/build.sh); a split_*.wasm missing means a chunk in src/ui/lazy.rs was renamed without this script.`);
+    }
+  };
   const wasm = gz(STARTUP_WASM);
   const js = STARTUP_JS.reduce((n, f) => n + gz(f), 0);
   // __wasm_split.js names, above each shared chunk, the split points that need it.

@@ -1,14 +1,15 @@
 //! Views that are not on the first screen live in their own wasm chunks, fetched the first time
 //! they are shown: the standalone page, the settings view, the topic lanes and the frame details.
+//! So does code behind a click that the first screen never runs (writing a session export).
 //! The frame list, the live actions, a token card's verify box and the toolbar's buttons are drawn
 //! with the first screen (connections, diagnostics, close and token cards, counts) but are not part
-//! of what it shows: they are fetched as soon as it is drawn.
-//! So does code behind a click that the first screen never runs (writing a session export).
+//! of what it shows: they share one chunk, `after_first_screen`, fetched as soon as it is drawn (one
+//! chunk, so the code they share comes in one file, not in a dozen small shared chunks).
 //! This keeps them out of the startup wasm (issue #5's size budget).
 //!
 //! With the `split` feature (the panel's Trunk build) each [`lazy_fn!`] function becomes a
 //! split point (`wasm_split_helpers`, re-exported by Leptos), and `scripts/split-panel.sh` cuts the
-//! linked wasm into the main module and one chunk per split point. Without it (native and render-test
+//! linked wasm into the main module and one chunk per chunk name. Without it (native and render-test
 //! builds) the same function is an ordinary `async fn`, so callers and tests see one API.
 
 use leptos::prelude::*;

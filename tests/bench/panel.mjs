@@ -254,7 +254,7 @@ const targets = [
   [`panel memory, ${N} frames`, results.memory_at_n, '-'],
   ...(results.million ? [[`panel memory, ${MEMORY_FRAMES} frames (wasm; JS heap ${results.million.js_heap_mib} MiB)`, results.million.panel_memory, '<= 400 MB']] : []),
   ['wasm + JS gzipped (bytes)', results.size_gz.total, `<= ${BUDGET}`],
-  ['then, without a click: the frame list, live actions, verify box and toolbar buttons chunks, with every shared chunk they may need (bytes gzipped)', results.size_gz.after_first_screen, '-'],
+  ['then, without a click: the chunk of the frame list, live actions, verify box and toolbar buttons, with the shared chunks it needs (bytes gzipped)', results.size_gz.after_first_screen, '-'],
   ['frame list drawn, first open (ms from navigation start)', results.first_screen_steps_ms['frame-list'], '-'],
   ['views off the first screen: click to drawn, first use (later uses), ms', Object.entries(results.view_first_use_ms).map(([k, v]) => `${k} ${v.first} (${v.later.join(', ')})`).join('; '), '-'],
   ['view chunks, each fetched on first use (bytes gzipped)', results.size_gz.on_demand.map(([f, n]) => `${f.replace(/\.wasm$/, '')} ${n}`).join(', '), '-'],

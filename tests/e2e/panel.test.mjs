@@ -62,14 +62,14 @@ test('the 4001 connection is selected by itself and explained with the token\'s 
   assert.ok(diag.some((d) => /expired/i.test(d)), `diagnostics name the expiry: ${diag.join(' | ')}`);
   await shot(panel, 'panel-close-card');
   // The cards above need no view chunk. The frame list, the live actions, the token card's verify
-  // box and the toolbar's buttons are chunks of their own, fetched as soon as the first screen is
-  // drawn; nothing else is fetched before it is used.
+  // box and the toolbar's buttons are one chunk, fetched as soon as the first screen is drawn;
+  // nothing else is fetched before it is used.
   await panel.locator('[data-testid=shown-count]').waitFor();
   await panel.locator('.actions[aria-label="Live actions"]').waitFor();
   await tokenCard.locator('[data-testid=verify-key]').waitFor();
   await panel.locator('[data-testid=export-session]').waitFor();
   const splits = (await chunksFetched()).filter((c) => c.startsWith('split_')).sort();
-  assert.deepEqual(splits, ['split_frame_pane.wasm', 'split_live_actions.wasm', 'split_toolbar_controls.wasm', 'split_verify_box.wasm'], 'the first screen fetches only these view chunks');
+  assert.deepEqual(splits, ['split_after_first_screen.wasm'], 'the first screen fetches only the chunk drawn right after it');
 });
 
 test('filter counts match the stream, and the Phoenix topic has its own lane', async () => {

@@ -168,9 +168,9 @@ const LAZY_HAR = ['/har.js', '/har_bg.wasm'];
 // Writing a session export is a chunk of its own (src/ui/analysis.rs), fetched on the first Export click.
 const LAZY_EXPORT = ['/split_export.wasm'];
 // The panel's views off the first screen, fetched when first shown (frame details, lanes, settings;
-// the frame list, a token card's verify box and the toolbar's buttons right after the cards), with
-// the shared chunks they need. An imported session has no live actions.
-const LAZY_VIEWS = ['/split_frame_pane.wasm', '/split_verify_box.wasm', '/split_toolbar_controls.wasm', '/split_frame_detail.wasm', '/split_lanes.wasm', '/split_settings.wasm'];
+// the frame list, a token card's verify box and the toolbar's buttons right after the cards, in one
+// chunk), with the shared chunks they need.
+const LAZY_VIEWS = ['/split_after_first_screen.wasm', '/split_frame_detail.wasm', '/split_lanes.wasm', '/split_settings.wasm'];
 const isViewChunk = (p) => LAZY_VIEWS.includes(p) || isSharedChunk(p);
 
 /**

@@ -340,8 +340,8 @@ fn reply_of(v: &Value) -> Result<Reply, String> {
 }
 
 crate::ui::lazy::lazy_view! {
-    /// The verify box, in its own chunk: an input for the user's key, drawn right after the card.
-    verify_box => fn verify_box(token: String, now: Signal<f64>, key: RwSignal<String>) { view! { <VerifyBox token=token now=now key=key /> }.into_any() }
+    /// The verify box (an input for the user's key), in the chunk drawn right after the first screen.
+    after_first_screen => fn verify_box(token: String, now: Signal<f64>, key: RwSignal<String>) { view! { <VerifyBox token=token now=now key=key /> }.into_any() }
 }
 
 /// Offline verification of `token` with a pasted secret, PEM key, JWK or JWKS (the core picks the

@@ -18,8 +18,8 @@ pub fn closable(code: u16) -> Result<(), String> {
 }
 
 crate::ui::lazy::lazy_view! {
-    /// Send and force-close, in their own chunk: drawn right after the first screen.
-    live_actions => fn live_actions(conn: ConnId) { view! { <LiveActions conn=conn /> }.into_any() }
+    /// Send and force-close, in the chunk drawn right after the first screen.
+    after_first_screen => fn live_actions(conn: ConnId) { view! { <LiveActions conn=conn /> }.into_any() }
 }
 
 #[component]

@@ -22,8 +22,8 @@ struct FilterCache {
 }
 
 crate::ui::lazy::lazy_view! {
-    /// The frame list with its filters, in its own chunk: drawn right after the first screen.
-    frame_pane => fn frame_pane(conn: ConnId) { view! { <FramePane conn=conn /> }.into_any() }
+    /// The frame list with its filters, in the chunk drawn right after the first screen.
+    after_first_screen => fn frame_pane(conn: ConnId) { view! { <FramePane conn=conn /> }.into_any() }
 }
 
 #[component]

@@ -1,5 +1,5 @@
 //! The counts and what the capture lost (first screen), and the controls: pause, clear, preserve
-//! log, export, settings (their own chunk, drawn right after it).
+//! log, export, settings (in the chunk drawn right after it).
 
 use crate::{store::PanelState, transport::{send_via, TransportHandle}, ui::format::{bytes, count}};
 use leptos::prelude::*;
@@ -66,8 +66,8 @@ pub fn Toolbar(live: bool) -> impl IntoView {
 }
 
 crate::ui::lazy::lazy_view! {
-    /// Pause, clear, preserve log, export and settings, in their own chunk: drawn right after the first screen.
-    toolbar_controls => fn controls(live: bool, show_settings: RwSignal<bool>) { view! { <Controls live=live show_settings=show_settings /> }.into_any() }
+    /// Pause, clear, preserve log, export and settings, in the chunk drawn right after the first screen.
+    after_first_screen => fn controls(live: bool, show_settings: RwSignal<bool>) { view! { <Controls live=live show_settings=show_settings /> }.into_any() }
 }
 
 #[component]
