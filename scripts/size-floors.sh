@@ -16,8 +16,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 out=target/floors
 budget=$(node -e 'import("./scripts/startup-size.mjs").then((m) => console.log(m.BUDGET))')
 mkdir -p "$out"
-# Gzipped as the panel bench counts (node's zlib, level 9; GNU gzip -9 differs by about 0.5%).
-gz() { node -e 'console.log(require("zlib").gzipSync(require("fs").readFileSync(process.argv[1]), { level: 9 }).length)' "$1"; }
+# Gzipped as the panel bench counts (scripts/startup-size.mjs; GNU gzip -9 differs by about 0.5%).
+gz() { node scripts/startup-size.mjs --gz "$1"; }
 
 cargo build --quiet --release --target wasm32-unknown-unknown -p socketscope-core --no-default-features --example first_screen_floor
 cargo build --quiet --release --target wasm32-unknown-unknown --no-default-features --example leptos_floor --example panel_floor
@@ -38,8 +38,7 @@ row "panel floor (both, no views)" "$floor_wasm" "$floor_js"
 dist=dist/chrome
 if [ -f "$dist/socketscope_bg.wasm" ]; then
   # Counted as the panel bench counts it (scripts/startup-size.mjs): boot, transport, chunk loader included.
-  size=$(node scripts/startup-size.mjs "$dist")
-  wasm=$(node -e 'console.log(JSON.parse(process.argv[1]).wasm)' "$size"); js=$(node -e 'console.log(JSON.parse(process.argv[1]).js)' "$size")
+  read -r wasm js < <(node -e 'import("./scripts/startup-size.mjs").then((m) => { const s = m.startupSize(process.argv[1]); console.log(s.wasm, s.js) })' "$dist")
   row "the panel (dist/chrome)" "$wasm" "$js"
   echo
   echo "views and their glue: $((wasm + js - floor_wasm - floor_js)) B gzipped; the budget ($budget B) leaves them $((budget - floor_wasm - floor_js)) B"

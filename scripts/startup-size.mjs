@@ -5,8 +5,9 @@
 // a click (src/ui/lazy.rs), with every shared chunk they may need.
 //
 //   node scripts/startup-size.mjs [dist] [--ceiling BYTES]
+//   node scripts/startup-size.mjs --gz FILE      (one file, counted the same way)
 //
-// Prints one JSON line. With --ceiling, exits 1 when the startup total is above it: a regression
+// Prints one JSON line (or, with --gz, the number). With --ceiling, exits 1 when the startup total is above it: a regression
 // guard for ./test (scripts/build.sh), not issue #5's target, which stays BUDGET below.
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -20,10 +21,13 @@ const STARTUP_JS = ['socketscope.js', '__wasm_split.js', 'boot.js', 'transport.j
 /** The chunk drawn right after the first screen (src/ui/lazy.rs: frame list, live actions, verify box, toolbar buttons). */
 export const AFTER_FIRST_SCREEN = ['after_first_screen'];
 
+/** A file's size gzipped, the one way every size report counts it (node's zlib, level 9). */
+export const gzSize = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
+
 export function startupSize(dist) {
   const gz = (f) => {
     try {
-      return gzipSync(readFileSync(path.join(dist, f)), { level: 9 }).length;
+      return gzSize(path.join(dist, f));
     } catch (e) {
       throw new Error(`${path.join(dist, f)}: ${e.code || e.message}. Build the panel first (scripts/build.sh); a split_*.wasm missing means a chunk in src/ui/lazy.rs was renamed without this script.`);
     }
@@ -42,6 +46,10 @@ export function startupSize(dist) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
+  if (args[0] === '--gz') {
+    console.log(gzSize(args[1]));
+    process.exit(0);
+  }
   const at = args.indexOf('--ceiling');
   const ceiling = at >= 0 ? Number(args.splice(at, 2)[1]) : null;
   const dist = args[0] || 'dist/chrome';

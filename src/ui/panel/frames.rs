@@ -83,7 +83,7 @@ pub fn FramePane(conn: ConnId) -> impl IntoView {
         view! { <FrameRow conn=conn index=index /> }.into_any()
     };
 
-    // The frame list is drawn after the first screen (its own chunk): the bench reports when.
+    // The frame list is drawn after the first screen (from a chunk): the bench reports when.
     Effect::new(|_| crate::perf::mark_once("frame-list"));
 
     let on_key = move |ev: web_sys::KeyboardEvent| {
