@@ -91,6 +91,8 @@ test('Firefox ESR: the panel\'s wasm starts, and a view chunk loads on first use
     assert.match(hint, /No tab attached/);
     const before = await ff.evaluate(panel, () => !!document.querySelector('[data-testid=settings]'));
     assert.equal(before, false, 'settings are not drawn before the click');
+    // The toolbar's buttons are drawn right after the first screen, from a chunk (src/ui/lazy.rs).
+    await ff.waitFor(panel, () => !!document.querySelector('[data-testid=settings-toggle]'), null, { what: 'the toolbar\'s buttons' });
     await ff.evaluate(panel, () => { document.querySelector('[data-testid=settings-toggle]').click(); return true; });
     const stored = await ff.waitFor(panel, () => document.querySelector('[data-testid=max-frames]') && {
       shown: document.querySelector('[data-testid=max-frames]').value,
