@@ -204,6 +204,8 @@ pub fn ConnectionAnalysis(
         },
         changed,
     );
+    // The cards are what the user opened the panel for: the bench reports when they are drawn.
+    Effect::new(|_| crate::perf::mark_once("cards"));
     move || {
         let Some(a) = analysis.get() else { return ().into_any() };
         let connect = a.connect_ms;
