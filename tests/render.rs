@@ -61,7 +61,7 @@ fn frames_over_the_cap_and_lost_events_are_shown() {
 }
 
 #[wasm_bindgen_test]
-fn payloads_render_as_text_never_html() {
+async fn payloads_render_as_text_never_html() {
     let url = "ws://127.0.0.1:9/chat";
     let payload = r#"<img src=x onerror=alert(1)>"#;
     let host = render(&[batch(&format!(
@@ -69,13 +69,14 @@ fn payloads_render_as_text_never_html() {
            {{"seq":2,"type":"frame","id":"p:1","t":2,"dir":"in","op":"text","size":{},"data":"{payload}"}}"#,
         payload.len()
     ))]);
+    settle().await; // the connection's details are a chunk (src/ui/lazy.rs): drawn a tick later
     assert!(text(&host).contains(payload), "{}", text(&host));
     assert!(host.query_selector("img").unwrap().is_none(), "payload was parsed as HTML");
     assert!(text(&host).contains(url));
 }
 
 #[wasm_bindgen_test]
-fn close_card_timeline_and_masked_token_for_a_4001() {
+async fn close_card_timeline_and_masked_token_for_a_4001() {
     // exp 1700000000 (2023): long expired at the connect time below (2024).
     let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1LTQyIiwiZXhwIjoxNzAwMDAwMDAwfQ.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU";
     let t0 = 1_717_000_000_000.0_f64;
@@ -86,6 +87,7 @@ fn close_card_timeline_and_masked_token_for_a_4001() {
         t0 + 20.0,
         t0 + 45.0
     ))]);
+    settle().await;
     let all = text(&host);
     assert!(!all.contains(token), "the token is masked in lists and titles");
     let card = host.query_selector("[data-testid=close-card]").unwrap().expect("close card shown without a click");
@@ -119,7 +121,7 @@ async fn filter_box_narrows_the_list() {
         ));
     }
     let host = render(&[batch(&events.join(","))]);
-    settle().await; // the frame list is its own chunk (src/ui/lazy.rs): drawn a tick later
+    settle().await; // the frame list is in a chunk (src/ui/lazy.rs): drawn a tick later
     let shown = || host.query_selector("[data-testid=shown-count]").unwrap().unwrap().text_content().unwrap();
     assert_eq!(shown(), "30 shown");
     let input: web_sys::HtmlInputElement = host.query_selector("[data-testid=filter]").unwrap().unwrap().unchecked_into();

@@ -1,11 +1,11 @@
-//! Views that are not on the first screen live in their own wasm chunks, fetched the first time
-//! they are shown: the standalone page, the settings view, the topic lanes and the frame details.
-//! So does code behind a click that the first screen never runs (writing a session export).
-//! The frame list, the live actions, a token card's verify box and the toolbar's buttons are drawn
-//! with the first screen (connections, diagnostics, close and token cards, counts) but are not part
-//! of what it shows: they share one chunk, `after_first_screen`, fetched as soon as it is drawn (one
-//! chunk, so the code they share comes in one file, not in a dozen small shared chunks).
-//! This keeps them out of the startup wasm (issue #5's size budget).
+//! Views that are not the first screen live in wasm chunks, so the startup wasm holds little more
+//! than the connections list (issue #5's size budget). The panel's views share one chunk,
+//! `after_first_screen`: a connection's details (header, timeline, diagnostics, close and token
+//! cards, frame list, topic lanes, frame details, live actions) and the toolbar's buttons and
+//! settings. It is fetched as soon as there is a connection to show, so the cards appear without a
+//! click, right after the list; one chunk, so the code its parts share comes in one file, not in a
+//! dozen small shared chunks, and a later click draws at once. The standalone page, and the code
+//! behind an Export click, are chunks of their own, fetched on first use.
 //!
 //! With the `split` feature (the panel's Trunk build) each [`lazy_fn!`] function becomes a
 //! split point (`wasm_split_helpers`, re-exported by Leptos), and `scripts/split-panel.sh` cuts the
@@ -71,14 +71,14 @@ pub fn retry_hint() -> &'static str {
 pub fn show(part: &'static str, load: impl Future<Output = Loaded> + 'static) -> impl IntoView {
     let retry = retry_hint();
     // Leptos wants a Send future; the panel runs on one thread.
-    Suspend::new(send_wrapper::SendWrapper::new(async move {
-        load.await.unwrap_or_else(|LoadFailed| {
-            view! {
-                <p class="error" role="alert" data-testid="lazy-failed">
-                    {format!("The {part} could not be loaded: a file of this build is missing or broken (the console says which). {retry} to try again; if that does not help, rebuild or reinstall the extension.")}
-                </p>
-            }
-            .into_any()
-        })
-    }))
+    Suspend::new(send_wrapper::SendWrapper::new(async move { load.await.unwrap_or_else(|LoadFailed| failed(part, retry).into_any()) }))
+}
+
+/// What a part whose chunk failed to load shows instead; `retry` is [`retry_hint`]'s.
+pub fn failed(part: &'static str, retry: &'static str) -> impl IntoView {
+    view! {
+        <p class="error" role="alert" data-testid="lazy-failed">
+            {format!("The {part} could not be loaded: a file of this build is missing or broken (the console says which). {retry} to try again; if that does not help, rebuild or reinstall the extension.")}
+        </p>
+    }
 }

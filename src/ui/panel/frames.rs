@@ -192,7 +192,7 @@ fn FrameRow(conn: ConnId, index: u32) -> impl IntoView {
 
 crate::ui::lazy::lazy_view! {
     /// A frame's details (JSON tree, raw text, hex), in their own chunk (shown on a click).
-    frame_detail => fn frame_detail(conn: ConnId, index: u32) { view! { <FrameDetail conn=conn index=index /> }.into_any() }
+    after_first_screen => fn frame_detail(conn: ConnId, index: u32) { view! { <FrameDetail conn=conn index=index /> }.into_any() }
 }
 
 #[component]

@@ -82,7 +82,7 @@ pub fn mark_step(events: usize, max_marks: usize) -> usize {
 
 crate::ui::lazy::lazy_view! {
     /// The lanes, in their own chunk (shown on the Topics tab).
-    lanes => fn topic_lanes(conn: ConnId, on_pick: Callback<u32>) { view! { <TopicLanes conn=conn on_pick=on_pick /> }.into_any() }
+    after_first_screen => fn topic_lanes(conn: ConnId, on_pick: Callback<u32>) { view! { <TopicLanes conn=conn on_pick=on_pick /> }.into_any() }
 }
 
 #[component]

@@ -12,6 +12,7 @@ pub mod timeline;
 pub mod toolbar;
 
 use crate::store::PanelState;
+use socketscope_core::session::ConnId;
 use leptos::prelude::*;
 
 /// What the right-hand side shows under the connection header.
@@ -30,27 +31,23 @@ pub fn SessionView(
     empty_hint: &'static str,
 ) -> impl IntoView {
     let state = expect_context::<PanelState>();
-    let tab = RwSignal::new(Tab::Frames);
-    let on_tab = Memo::new(move |_| tab.get());
     let has_any = move || state.read(|s| !s.session.connections().is_empty());
     // Only a change of connection rebuilds the detail area; new frames update it in place.
     let current = Memo::new(move |_| state.current());
-    // The first screen is the connections list: while the transport still holds a backlog (a
-    // panel opened on a busy page), the detail area (timeline, analysis, frames) is drawn one
-    // animation frame after the first connections, so the list paints first. Everything that
-    // already arrived, or data there at mount (an import), is drawn all at once.
-    let transport = use_context::<crate::transport::TransportHandle>();
-    let detail_ready = RwSignal::new(state.store.with_value(|s| !s.session.connections().is_empty()));
+    // The detail area's code is a chunk, fetched when there is first a connection to show (so
+    // the connections list, the first screen, paints before it), or again, after a failed fetch,
+    // when the user picks a connection.
+    let detail = RwSignal::new(DetailCode::Unloaded);
     Effect::new(move |_| {
-        if detail_ready.get_untracked() || !has_any() {
-            return;
-        }
-        if transport.is_some_and(|t| t.with_value(|t| t.backlog()) > 0) {
-            request_animation_frame(move || detail_ready.set(true));
-        } else {
-            detail_ready.set(true);
+        if current.get().is_some() && matches!(detail.get_untracked(), DetailCode::Unloaded | DetailCode::Failed) {
+            detail.set(DetailCode::Loading);
+            wasm_bindgen_futures::spawn_local(async move {
+                let code = detail_builder().await.map_or(DetailCode::Failed, DetailCode::Ready);
+                detail.try_set(code);
+            });
         }
     });
+    let retry = crate::ui::lazy::retry_hint();
     view! {
         <div class="session">
             <toolbar::Toolbar live=live />
@@ -61,23 +58,16 @@ pub fn SessionView(
                     </Show>
                 </section>
                 <section class="detail" aria-label="Connection details">
-                    {move || current.get().filter(|_| detail_ready.get()).map(|conn| {
+                    {move || current.get().map(|conn| {
                         // Another connection: its topics are not the last one's.
                         state.filter_topic.set(String::new());
-                        let show_frames = Callback::new(move |_| tab.set(Tab::Frames));
-                        view! {
-                            <connections::ConnectionHeader conn=conn live=live />
-                            <timeline::Timeline conn=conn />
-                            <crate::ui::analysis::ConnectionAnalysis conn=conn show_frames=show_frames />
-                            <div class="tabs" role="tablist">
-                                <button role="tab" aria-selected=move || (on_tab.get() == Tab::Frames).to_string() on:click=move |_| tab.set(Tab::Frames)>"Frames"</button>
-                                <button role="tab" aria-selected=move || (on_tab.get() == Tab::Topics).to_string() on:click=move |_| tab.set(Tab::Topics)>"Topics"</button>
-                            </div>
-                            // Each pane is built when its tab opens, never rebuilt in place: a tab
-                            // set to the tab it already shows changes nothing (a memo).
-                            {move || (on_tab.get() == Tab::Frames).then(|| crate::ui::lazy::show("frame list", frames::frame_pane(conn)))}
-                            {move || (on_tab.get() == Tab::Topics).then(|| crate::ui::lazy::show("topic lanes", lanes::topic_lanes(conn, Callback::new(move |_: u32| show_frames.run(())))))}
-                            {live.then(|| crate::ui::lazy::show("live actions", actions::live_actions(conn)))}
+                        // Built here, synchronously, once the code is in: a view that waits
+                        // (a Suspend) would be rebuilt in place on the next connection change,
+                        // leaving the last connection's effects running on disposed values.
+                        match detail.get() {
+                            DetailCode::Ready(build) => build(conn, live),
+                            DetailCode::Failed => crate::ui::lazy::failed("connection details", retry).into_any(),
+                            DetailCode::Unloaded | DetailCode::Loading => ().into_any(),
                         }
                     })}
                 </section>
@@ -88,5 +78,46 @@ pub fn SessionView(
                 {move || state.status.get()}
             </footer>
         </div>
+    }
+}
+
+/// Draws a connection's details: a function of the chunk, handed over once it is loaded.
+type DetailBuilder = fn(ConnId, bool) -> AnyView;
+
+/// Where the detail area's code is.
+#[derive(Debug, Clone, Copy)]
+enum DetailCode {
+    Unloaded,
+    Loading,
+    Ready(DetailBuilder),
+    Failed,
+}
+
+crate::ui::lazy::lazy_fn! {
+    /// The chosen connection's header, timeline, analysis (diagnostics, close and token cards) and
+    /// tabs: drawn right after the connections list, the first screen, from the chunk fetched then.
+    after_first_screen => fn detail_builder() -> DetailBuilder {
+        |conn, live| view! { <ConnectionDetail conn=conn live=live /> }.into_any()
+    }
+}
+
+#[component]
+fn ConnectionDetail(conn: ConnId, live: bool) -> impl IntoView {
+    let tab = RwSignal::new(Tab::Frames);
+    let on_tab = Memo::new(move |_| tab.get());
+    let show_frames = Callback::new(move |_| tab.set(Tab::Frames));
+    view! {
+        <connections::ConnectionHeader conn=conn live=live />
+        <timeline::Timeline conn=conn />
+        <crate::ui::analysis::ConnectionAnalysis conn=conn show_frames=show_frames />
+        <div class="tabs" role="tablist">
+            <button role="tab" aria-selected=move || (on_tab.get() == Tab::Frames).to_string() on:click=move |_| tab.set(Tab::Frames)>"Frames"</button>
+            <button role="tab" aria-selected=move || (on_tab.get() == Tab::Topics).to_string() on:click=move |_| tab.set(Tab::Topics)>"Topics"</button>
+        </div>
+        // Each pane is built when its tab opens, never rebuilt in place: a tab set to the tab it
+        // already shows changes nothing (a memo).
+        {move || (on_tab.get() == Tab::Frames).then(|| crate::ui::lazy::show("frame list", frames::frame_pane(conn)))}
+        {move || (on_tab.get() == Tab::Topics).then(|| crate::ui::lazy::show("topic lanes", lanes::topic_lanes(conn, Callback::new(move |_: u32| show_frames.run(())))))}
+        {live.then(|| crate::ui::lazy::show("live actions", actions::live_actions(conn)))}
     }
 }

@@ -27,7 +27,7 @@ pub fn parse_scope_map(text: &str) -> (Vec<(String, String)>, Vec<String>) {
 
 crate::ui::lazy::lazy_view! {
     /// The settings view, in its own chunk (shown on the Settings button).
-    settings => fn settings_view(on_close: Callback<()>) { view! { <SettingsView on_close=on_close /> }.into_any() }
+    after_first_screen => fn settings_view(on_close: Callback<()>) { view! { <SettingsView on_close=on_close /> }.into_any() }
 }
 
 #[component]
