@@ -17,11 +17,6 @@ pub fn closable(code: u16) -> Result<(), String> {
     }
 }
 
-crate::ui::lazy::lazy_view! {
-    /// Send and force-close, in the chunk drawn right after the first screen.
-    after_first_screen => fn live_actions(conn: ConnId) { view! { <LiveActions conn=conn /> }.into_any() }
-}
-
 #[component]
 pub fn LiveActions(conn: ConnId) -> impl IntoView {
     let state = expect_context::<PanelState>();

@@ -21,11 +21,6 @@ struct FilterCache {
     hits: Vec<u32>,
 }
 
-crate::ui::lazy::lazy_view! {
-    /// The frame list with its filters, in the chunk drawn right after the first screen.
-    after_first_screen => fn frame_pane(conn: ConnId) { view! { <FramePane conn=conn /> }.into_any() }
-}
-
 #[component]
 pub fn FramePane(conn: ConnId) -> impl IntoView {
     let state = expect_context::<PanelState>();
@@ -83,7 +78,7 @@ pub fn FramePane(conn: ConnId) -> impl IntoView {
         view! { <FrameRow conn=conn index=index /> }.into_any()
     };
 
-    // The frame list is drawn after the first screen (from a chunk): the bench reports when.
+    // The frame list is drawn after the first screen (from the panel views' chunk): the bench reports when.
     Effect::new(|_| crate::perf::mark_once("frame-list"));
 
     let on_key = move |ev: web_sys::KeyboardEvent| {
@@ -138,7 +133,7 @@ pub fn FramePane(conn: ConnId) -> impl IntoView {
             <div class="frame-body" on:keydown=on_key>
                 <VirtualList count=count row_height=ROW_HEIGHT render=render reveal=reveal follow=true />
             </div>
-            {move || state.selected_frame.get().map(|i| crate::ui::lazy::show("frame details", frame_detail(conn, i)))}
+            {move || state.selected_frame.get().map(|i| view! { <FrameDetail conn=conn index=i /> })}
         </div>
     }
 }
@@ -188,11 +183,6 @@ fn FrameRow(conn: ConnId, index: u32) -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-crate::ui::lazy::lazy_view! {
-    /// A frame's details (JSON tree, raw text, hex), in their own chunk (shown on a click).
-    after_first_screen => fn frame_detail(conn: ConnId, index: u32) { view! { <FrameDetail conn=conn index=index /> }.into_any() }
 }
 
 #[component]

@@ -80,11 +80,6 @@ pub fn mark_step(events: usize, max_marks: usize) -> usize {
     events.div_ceil(max_marks.max(1)).max(1).next_power_of_two()
 }
 
-crate::ui::lazy::lazy_view! {
-    /// The lanes, in their own chunk (shown on the Topics tab).
-    after_first_screen => fn topic_lanes(conn: ConnId, on_pick: Callback<u32>) { view! { <TopicLanes conn=conn on_pick=on_pick /> }.into_any() }
-}
-
 #[component]
 pub fn TopicLanes(conn: ConnId, #[prop(into)] on_pick: Callback<u32>) -> impl IntoView {
     let state = expect_context::<PanelState>();

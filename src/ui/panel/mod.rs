@@ -116,8 +116,8 @@ fn ConnectionDetail(conn: ConnId, live: bool) -> impl IntoView {
         </div>
         // Each pane is built when its tab opens, never rebuilt in place: a tab set to the tab it
         // already shows changes nothing (a memo).
-        {move || (on_tab.get() == Tab::Frames).then(|| crate::ui::lazy::show("frame list", frames::frame_pane(conn)))}
-        {move || (on_tab.get() == Tab::Topics).then(|| crate::ui::lazy::show("topic lanes", lanes::topic_lanes(conn, Callback::new(move |_: u32| show_frames.run(())))))}
-        {live.then(|| crate::ui::lazy::show("live actions", actions::live_actions(conn)))}
+        {move || (on_tab.get() == Tab::Frames).then(|| view! { <frames::FramePane conn=conn /> })}
+        {move || (on_tab.get() == Tab::Topics).then(|| view! { <lanes::TopicLanes conn=conn on_pick=move |_: u32| show_frames.run(()) /> })}
+        {live.then(|| view! { <actions::LiveActions conn=conn /> })}
     }
 }
