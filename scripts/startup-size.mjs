@@ -6,6 +6,7 @@
 //
 //   node scripts/startup-size.mjs [dist] [--check]
 //   node scripts/startup-size.mjs --gz FILE      (one file, counted the same way)
+//   node scripts/startup-size.mjs --after-files DIR   (the files of the chunk fetched right after the first screen)
 //
 // Prints one JSON line (or, with --gz, the number). With --check (scripts/build.sh, so ./test),
 // exits 1 when the startup total is above issue #5's budget, BUDGET below.
@@ -24,6 +25,16 @@ export const AFTER_FIRST_SCREEN = ['after_first_screen'];
 /** A file's size gzipped, the one way every size report counts it (node's zlib, level 9). */
 export const gzSize = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 
+/** The files of the chunk fetched right after the first screen: the chunk, then the shared chunks it needs. */
+export function afterFirstScreenFiles(dist) {
+  // __wasm_split.js names, above each shared chunk, the split points that need it.
+  const loader = readFileSync(path.join(dist, '__wasm_split.js'), 'utf8');
+  const shared = [...loader.matchAll(/\/\* ([\w, ]+) \*\/\s*const __(chunk_\d+)/g)]
+    .filter(([, users]) => users.split(', ').some((u) => AFTER_FIRST_SCREEN.includes(u)))
+    .map(([, , chunk]) => `${chunk}.wasm`);
+  return [...AFTER_FIRST_SCREEN.map((v) => `split_${v}.wasm`), ...shared];
+}
+
 export function startupSize(dist) {
   const gz = (f) => {
     try {
@@ -34,12 +45,7 @@ export function startupSize(dist) {
   };
   const wasm = gz(STARTUP_WASM);
   const js = STARTUP_JS.reduce((n, f) => n + gz(f), 0);
-  // __wasm_split.js names, above each shared chunk, the split points that need it.
-  const loader = readFileSync(path.join(dist, '__wasm_split.js'), 'utf8');
-  const shared = [...loader.matchAll(/\/\* ([\w, ]+) \*\/\s*const __(chunk_\d+)/g)]
-    .filter(([, users]) => users.split(', ').some((u) => AFTER_FIRST_SCREEN.includes(u)))
-    .map(([, , chunk]) => `${chunk}.wasm`);
-  const after = [...AFTER_FIRST_SCREEN.map((v) => `split_${v}.wasm`), ...shared].reduce((n, f) => n + gz(f), 0);
+  const after = afterFirstScreenFiles(dist).reduce((n, f) => n + gz(f), 0);
   const onDemand = readdirSync(dist).filter((f) => /^(split|chunk)_.*\.wasm$/.test(f)).map((f) => [f, gz(f)]);
   return { wasm, js, total: wasm + js, after_first_screen: after, on_demand: onDemand };
 }
@@ -48,6 +54,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   if (args[0] === '--gz') {
     console.log(gzSize(args[1]));
+    process.exit(0);
+  }
+  if (args[0] === '--after-files') {
+    console.log(afterFirstScreenFiles(args[1]).join('\n'));
     process.exit(0);
   }
   const check = args.includes('--check');

@@ -70,6 +70,11 @@ test('the 4001 connection is selected by itself and explained with the token\'s 
   await panel.locator('[data-testid=export-session]').waitFor();
   const splits = (await chunksFetched()).filter((c) => c.startsWith('split_')).sort();
   assert.deepEqual(splits, ['split_after_first_screen.wasm'], 'the first screen fetches only the chunk drawn right after it');
+  // panel.html preloads exactly that chunk and the shared chunks it needs (scripts/build.sh): a
+  // stale or missing name would show as one more file fetched, or one fewer preloaded.
+  const preloaded = await panel.evaluate(() => [...document.querySelectorAll('link[rel=preload]')]
+    .map((l) => l.getAttribute('href')).filter((h) => /^(split|chunk)_\w+\.wasm$/.test(h)));
+  assert.deepEqual([...new Set(await chunksFetched())].sort(), [...preloaded].sort(), 'the chunks preloaded are the chunks the first screen fetches');
 });
 
 test('filter counts match the stream, and the Phoenix topic has its own lane', async () => {
