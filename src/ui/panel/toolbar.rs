@@ -52,9 +52,10 @@ pub fn Toolbar(live: bool) -> impl IntoView {
             out.join(" ")
         })
     };
-    // The buttons' chunk starts loading one frame after the first connection is drawn, or 300 ms
-    // after mount on a page with none: loading it at mount cost reopens 20-25 ms before the first
-    // screen. Set once: setting it again would rebuild the buttons in place.
+    // The buttons come from the panel views' chunk, asked for one frame after the first connection
+    // is drawn (the detail area asked first), or 300 ms after mount on a page with none: loading it
+    // at mount cost reopens 20-25 ms before the first screen. Set once: setting it again would
+    // rebuild the buttons in place.
     let load_controls = RwSignal::new(false);
     let start = move || {
         if load_controls.try_get_untracked() == Some(false) {
