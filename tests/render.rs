@@ -69,7 +69,8 @@ async fn payloads_render_as_text_never_html() {
            {{"seq":2,"type":"frame","id":"p:1","t":2,"dir":"in","op":"text","size":{},"data":"{payload}"}}"#,
         payload.len()
     ))]);
-    settle().await; // the connection's details are a chunk (src/ui/lazy.rs): drawn a tick later
+    // The connection's details are a chunk (src/ui/lazy.rs), and the frame list comes a frame after them.
+    settle_until(&host, "[data-testid=shown-count]").await;
     assert!(text(&host).contains(payload), "{}", text(&host));
     assert!(host.query_selector("img").unwrap().is_none(), "payload was parsed as HTML");
     assert!(text(&host).contains(url));
@@ -108,6 +109,17 @@ async fn settle() {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
+/// Settles until `sel` is in `host`: the frame list is drawn a frame after the cards.
+async fn settle_until(host: &web_sys::HtmlElement, sel: &str) {
+    for _ in 0..200 {
+        if host.query_selector(sel).unwrap().is_some() {
+            return;
+        }
+        settle().await;
+    }
+    panic!("{sel} never drawn: {}", text(host));
+}
+
 #[wasm_bindgen_test]
 async fn filter_box_narrows_the_list() {
     let mut events = vec![r#"{"seq":1,"type":"socket","id":"p:1","t":1,"url":"ws://h/"}"#.to_string()];
@@ -121,7 +133,7 @@ async fn filter_box_narrows_the_list() {
         ));
     }
     let host = render(&[batch(&events.join(","))]);
-    settle().await; // the frame list is in a chunk (src/ui/lazy.rs): drawn a tick later
+    settle_until(&host, "[data-testid=shown-count]").await;
     let shown = || host.query_selector("[data-testid=shown-count]").unwrap().unwrap().text_content().unwrap();
     assert_eq!(shown(), "30 shown");
     let input: web_sys::HtmlInputElement = host.query_selector("[data-testid=filter]").unwrap().unwrap().unchecked_into();
