@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Cuts the panel's wasm into the startup module and one chunk per lazy view (src/ui/lazy.rs:
-# standalone page, settings, topic lanes, frame details, the frame list, the live actions; and the
-# session export), so the first screen loads only what it draws. Run by Trunk as a post_build hook (Trunk.toml), after Trunk's
+# Cuts the panel's wasm into the startup module and one chunk per chunk name (src/ui/lazy.rs: the
+# panel views, the standalone page, the session export), so the first screen loads only what it draws. Run by Trunk as a post_build hook (Trunk.toml), after Trunk's
 # own wasm-bindgen step, whose output it replaces: the split has to happen before wasm-bindgen,
 # from the linked wasm (built with --emit-relocs, build.rs). Writes into Trunk's staging folder,
 # or target/trunk by hand.

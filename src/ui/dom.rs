@@ -3,7 +3,7 @@
 //!
 //! Why: Leptos compiles every `view!` element, attribute and child list into types of their own,
 //! with their own build and rebuild code. For views that only show data (the diagnostics list, the
-//! close and token cards) that code is most of their cost in the panel's startup wasm; described
+//! close and token cards) that code is most of their cost in the panel views' chunk; described
 //! as data, they share this module's. Reactive parts stay in `view!`: a [`Node`] is drawn whole,
 //! and drawn again whole when the closure that made it runs again.
 //!
