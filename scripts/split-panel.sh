@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Cuts the panel's wasm into the startup module and one chunk per chunk name (src/ui/lazy.rs: the
-# panel views, the standalone page, the session export), so the first screen loads only what it draws. Run by Trunk as a post_build hook (Trunk.toml), after Trunk's
-# own wasm-bindgen step, whose output it replaces: the split has to happen before wasm-bindgen,
-# from the linked wasm (built with --emit-relocs, build.rs). Writes into Trunk's staging folder,
-# or target/trunk by hand.
+# panel views, the standalone page, the session export), so the first screen loads only what it
+# draws. Run by Trunk as a post_build hook (Trunk.toml), after Trunk's own wasm-bindgen step,
+# whose output it replaces: the split has to happen before wasm-bindgen, from the linked wasm
+# (built with --emit-relocs, build.rs). Writes into Trunk's staging folder, or target/trunk by hand.
 #
 # Output: socketscope.js + socketscope_bg.wasm (startup), __wasm_split.js (the chunk loader that
 # socketscope.js imports), split_<chunk>.wasm per view, and chunk_<n>.wasm for code that several

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The panel's startup size, counted one way for every report: the wasm and the JS the panel loads
 // before its first screen (boot.js, transport.js, socketscope.js, the chunk loader), gzipped with
-// node's zlib at level 9; and, apart, the view chunks fetched right after the first screen without
-// a click (src/ui/lazy.rs), with every shared chunk they may need.
+// node's zlib at level 9; and, apart, the panel views' chunk fetched right after the first screen
+// without a click (src/ui/lazy.rs), with every shared chunk it needs.
 //
 //   node scripts/startup-size.mjs [dist] [--check]
 //   node scripts/startup-size.mjs --gz FILE      (one file, counted the same way)
@@ -20,7 +20,7 @@ export const BUDGET = 256000;
 const STARTUP_WASM = 'socketscope_bg.wasm';
 const STARTUP_JS = ['socketscope.js', '__wasm_split.js', 'boot.js', 'transport.js'];
 /** The chunk fetched as soon as there is a connection to show (src/ui/lazy.rs: the panel's views, the cards among them). */
-export const AFTER_FIRST_SCREEN = ['after_first_screen'];
+export const AFTER_FIRST_SCREEN = 'after_first_screen';
 
 /** A file's size gzipped, the one way every size report counts it (node's zlib, level 9). */
 export const gzSize = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
@@ -30,9 +30,9 @@ export function afterFirstScreenFiles(dist) {
   // __wasm_split.js names, above each shared chunk, the split points that need it.
   const loader = readFileSync(path.join(dist, '__wasm_split.js'), 'utf8');
   const shared = [...loader.matchAll(/\/\* ([\w, ]+) \*\/\s*const __(chunk_\d+)/g)]
-    .filter(([, users]) => users.split(', ').some((u) => AFTER_FIRST_SCREEN.includes(u)))
+    .filter(([, users]) => users.split(', ').includes(AFTER_FIRST_SCREEN))
     .map(([, , chunk]) => `${chunk}.wasm`);
-  return [...AFTER_FIRST_SCREEN.map((v) => `split_${v}.wasm`), ...shared];
+  return [`split_${AFTER_FIRST_SCREEN}.wasm`, ...shared];
 }
 
 export function startupSize(dist) {

@@ -9,6 +9,7 @@ pub mod download;
 pub mod format;
 pub mod hex;
 pub mod json_tree;
+pub mod latch;
 pub mod lazy;
 pub mod panel;
 pub mod standalone;

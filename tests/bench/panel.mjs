@@ -13,8 +13,9 @@
 //                  the row appearing in the panel's DOM (same machine clock)
 //   memory         the panel's wasm memory with N frames (the panel shows it), and with
 //                  BENCH_MEMORY_FRAMES (default 1,000,000) if set to a number > 0
-//   size           panel wasm + JS, gzipped, from dist/chrome; and the chunks fetched right after
-//                  the first screen without a click (frame list, live actions, verify box, toolbar buttons)
+//   size           panel wasm + JS, gzipped, from dist/chrome; and the panel views' chunk, fetched
+//                  right after the first screen without a click (cards, frame list, toolbar buttons...)
+//   cards, frames  when the cards and the frame list are drawn (from that chunk), first open and reopens
 // Results: stdout and target/bench/panel.json.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';

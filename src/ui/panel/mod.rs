@@ -106,17 +106,9 @@ fn ConnectionDetail(conn: ConnId, live: bool) -> impl IntoView {
     let tab = RwSignal::new(Tab::Frames);
     let on_tab = Memo::new(move |_| tab.get());
     let show_frames = Callback::new(move |_| tab.set(Tab::Frames));
-    // The cards first: the frame list scans every frame so far, so it is drawn one frame later (or
-    // after 100 ms in a hidden page, which gets no animation frames). Set once: setting it again
-    // would rebuild the frame list in place.
-    let frames_due = RwSignal::new(false);
-    let due = move || {
-        if frames_due.try_get_untracked() == Some(false) {
-            frames_due.set(true);
-        }
-    };
-    request_animation_frame(due);
-    set_timeout(due, std::time::Duration::from_millis(100));
+    // The cards first: the frame list scans every frame so far, so it is drawn one frame later.
+    let frames_due = crate::ui::latch::Latch::default();
+    frames_due.turn_on_after_frame(std::time::Duration::from_millis(100));
     view! {
         <connections::ConnectionHeader conn=conn live=live />
         <timeline::Timeline conn=conn />
@@ -127,7 +119,7 @@ fn ConnectionDetail(conn: ConnId, live: bool) -> impl IntoView {
         </div>
         // Each pane is built when its tab opens, never rebuilt in place: a tab set to the tab it
         // already shows changes nothing (a memo).
-        {move || (frames_due.get() && on_tab.get() == Tab::Frames).then(|| view! { <frames::FramePane conn=conn /> })}
+        {move || (frames_due.is_on() && on_tab.get() == Tab::Frames).then(|| view! { <frames::FramePane conn=conn /> })}
         {move || (on_tab.get() == Tab::Topics).then(|| view! { <lanes::TopicLanes conn=conn on_pick=move |_: u32| show_frames.run(()) /> })}
         {live.then(|| view! { <actions::LiveActions conn=conn /> })}
     }

@@ -54,24 +54,18 @@ pub fn Toolbar(live: bool) -> impl IntoView {
     };
     // The buttons come from the panel views' chunk, asked for one frame after the first connection
     // is drawn (the detail area asked first), or 300 ms after mount on a page with none: loading it
-    // at mount cost reopens 20-25 ms before the first screen. Set once: setting it again would
-    // rebuild the buttons in place.
-    let load_controls = RwSignal::new(false);
-    let start = move || {
-        if load_controls.try_get_untracked() == Some(false) {
-            load_controls.set(true);
-        }
-    };
+    // at mount cost reopens 20-25 ms before the first screen.
+    let load_controls = crate::ui::latch::Latch::default();
     Effect::new(move |_| {
-        if load_controls.try_get_untracked() == Some(false) && state.read(|s| !s.session.connections().is_empty()) {
-            request_animation_frame(start);
+        if load_controls.is_off() && state.read(|s| !s.session.connections().is_empty()) {
+            request_animation_frame(move || load_controls.turn_on());
         }
     });
-    set_timeout(start, std::time::Duration::from_millis(300));
+    set_timeout(move || load_controls.turn_on(), std::time::Duration::from_millis(300));
     view! {
         <header class="bar" role="toolbar" aria-label="Recording">
             <strong>"Socketscope"</strong>
-            {move || load_controls.get().then(|| crate::ui::lazy::show("toolbar controls", controls(live, show_settings)))}
+            {move || load_controls.is_on().then(|| crate::ui::lazy::show("toolbar controls", controls(live, show_settings)))}
             <span class="counts" data-testid="counts">{counts}</span>
             <span class="warn" data-testid="losses" role="status">{losses}</span>
         </header>
